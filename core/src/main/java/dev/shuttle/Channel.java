@@ -1,0 +1,239 @@
+package dev.shuttle;
+
+import dev.shuttle.http2.Http2Config;
+import dev.shuttle.http2.Http2Connection;
+import dev.shuttle.http2.Http2ConnectionListener;
+import dev.shuttle.internal.ClientCall;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A client's connection to one server, shared by every call and every stub made on it. It
+ * connects on the first call, reconnects when the connection is lost or the server sends GOAWAY,
+ * and is safe to use from any number of threads.
+ *
+ * <pre>{@code
+ * try (Channel channel = Channel.plaintext("127.0.0.1:8888")) {
+ *   TestServerClient client = TestServerClient.of(channel);
+ *   Response response = client.getRandom(Request.newBuilder().setId("123").build());
+ * }
+ * }</pre>
+ */
+public final class Channel implements AutoCloseable {
+  /** Responses larger than this fail with {@code RESOURCE_EXHAUSTED} (grpc-java and grpc-go agree). */
+  public static final int DEFAULT_MAX_INBOUND_MESSAGE_SIZE = 4 * 1024 * 1024;
+
+  private static final Executor ASYNC_CALLS = Thread::startVirtualThread;
+
+  private final String host;
+  private final int port;
+  private final String authority;
+  private final Http2Config config;
+  private final int maxInboundMessageSize;
+  private final Duration connectTimeout;
+  private final ClientCall.ConnectionSource connections = new Connections();
+
+  private final ReentrantLock lock = new ReentrantLock();
+  // Guarded by lock.
+  private Http2Connection connection;
+  private boolean closed;
+
+  private Channel(Builder b) {
+    this.host = b.host;
+    this.port = b.port;
+    this.authority = b.authority;
+    this.config = b.http2.build();
+    this.maxInboundMessageSize = b.maxInboundMessageSize;
+    this.connectTimeout = b.connectTimeout;
+  }
+
+  /** A channel over cleartext HTTP/2 to {@code host:port} (IPv6 as {@code [::1]:port}). */
+  public static Channel plaintext(String target) {
+    return builder(target).build();
+  }
+
+  public static Builder builder(String target) {
+    return new Builder(target);
+  }
+
+  /** Makes a unary call and waits for its response. */
+  public <Req, Resp> Resp unaryCall(MethodDescriptor<Req, Resp> method, Req request, CallOptions options) {
+    ClientCall<Req, Resp> call = new ClientCall<>(connections, method, options);
+    try {
+      return call.unary(request);
+    } catch (StatusException e) {
+      // A server going away may refuse calls it never started; those are safe to send again,
+      // once, on a fresh connection (gRPC's transparent retry).
+      if (call.wasRefusedUnprocessed()) {
+        return new ClientCall<>(connections, method, options).unary(request);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Makes a unary call without blocking the caller; the future completes on a virtual thread,
+   * never on the connection's reader.
+   */
+  public <Req, Resp> CompletableFuture<Resp> unaryCallAsync(
+      MethodDescriptor<Req, Resp> method, Req request, CallOptions options) {
+    return CompletableFuture.supplyAsync(() -> unaryCall(method, request, options), ASYNC_CALLS);
+  }
+
+  /** Makes a server-streaming call; iterate the result, and close it to stop early. */
+  public <Req, Resp> ResponseStream<Resp> serverStreamingCall(
+      MethodDescriptor<Req, Resp> method, Req request, CallOptions options) {
+    return new ClientCall<>(connections, method, options).serverStreaming(request);
+  }
+
+  /** Opens a client-streaming call: send requests, then {@code finish()} for the response. */
+  public <Req, Resp> ClientStreamingCall<Req, Resp> clientStreamingCall(
+      MethodDescriptor<Req, Resp> method, CallOptions options) {
+    return new ClientCall<>(connections, method, options).open();
+  }
+
+  /** Opens a bidirectional-streaming call. */
+  public <Req, Resp> BidiCall<Req, Resp> bidiStreamingCall(MethodDescriptor<Req, Resp> method, CallOptions options) {
+    return new ClientCall<>(connections, method, options).open();
+  }
+
+  /** Lets calls in progress finish, then closes the connection; new calls fail. */
+  @Override
+  public void close() {
+    Http2Connection current;
+    lock.lock();
+    try {
+      closed = true;
+      current = connection;
+      connection = null;
+    } finally {
+      lock.unlock();
+    }
+    if (current != null) {
+      current.shutdownGracefully();
+    }
+  }
+
+  /** Connects on demand and hands out the current connection. */
+  private final class Connections implements ClientCall.ConnectionSource {
+    @Override
+    public Http2Connection connection() {
+      lock.lock();
+      try {
+        if (closed) {
+          throw new StatusException(Status.UNAVAILABLE.withDescription("channel is closed"));
+        }
+        if (connection == null || !connection.isUsable()) {
+          connection = connect();
+        }
+        return connection;
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    @Override
+    public String authority() {
+      return authority;
+    }
+
+    @Override
+    public int maxInboundMessageSize() {
+      return maxInboundMessageSize;
+    }
+
+    private Http2Connection connect() {
+      Socket socket = new Socket();
+      try {
+        socket.connect(new InetSocketAddress(host, port), (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
+        return Http2Connection.client(socket, config, Http2ConnectionListener.NONE);
+      } catch (IOException e) {
+        try {
+          socket.close();
+        } catch (IOException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+        throw new StatusException(
+            Status.UNAVAILABLE.withDescription("cannot connect to " + authority + ": " + e.getMessage()).withCause(e));
+      }
+    }
+  }
+
+  /** Configures a {@link Channel}. */
+  public static final class Builder {
+    private final String host;
+    private final int port;
+    private String authority;
+    private int maxInboundMessageSize = DEFAULT_MAX_INBOUND_MESSAGE_SIZE;
+    private Duration connectTimeout = Duration.ofSeconds(20);
+    private final Http2Config.Builder http2 = Http2Config.builder();
+
+    private Builder(String target) {
+      int colon = target.lastIndexOf(':');
+      if (colon <= 0 || colon == target.length() - 1) {
+        throw new IllegalArgumentException("target must be host:port: " + target);
+      }
+      String h = target.substring(0, colon);
+      if (h.startsWith("[") && h.endsWith("]")) {
+        h = h.substring(1, h.length() - 1);
+      }
+      try {
+        this.port = Integer.parseInt(target.substring(colon + 1));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("invalid port in target: " + target, e);
+      }
+      if (port < 1 || port > 65535) {
+        throw new IllegalArgumentException("port out of range in target: " + target);
+      }
+      this.host = h;
+      this.authority = target;
+    }
+
+    /** The {@code :authority} sent with requests; defaults to the target. */
+    public Builder authority(String authority) {
+      this.authority = authority;
+      return this;
+    }
+
+    /** The largest response message accepted; default 4 MiB. */
+    public Builder maxInboundMessageSize(int bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("maxInboundMessageSize must not be negative");
+      }
+      this.maxInboundMessageSize = bytes;
+      return this;
+    }
+
+    /** The largest response header list accepted; default 8 KiB. */
+    public Builder maxHeaderListSize(int bytes) {
+      http2.maxHeaderListSize(bytes);
+      return this;
+    }
+
+    /** The flow-control window of each call, in bytes; default 1 MiB. */
+    public Builder initialStreamWindow(int bytes) {
+      http2.initialStreamWindow(bytes);
+      return this;
+    }
+
+    /** The flow-control window of the connection, in bytes; default 2 MiB. */
+    public Builder connectionWindow(int bytes) {
+      http2.connectionWindow(bytes);
+      return this;
+    }
+
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = timeout;
+      return this;
+    }
+
+    public Channel build() {
+      return new Channel(this);
+    }
+  }
+}

@@ -1,0 +1,83 @@
+package dev.shuttle;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A service: its fully qualified name and its methods, each bound to a handler. Generated base
+ * classes build one; you can also build one by hand.
+ *
+ * <pre>{@code
+ * ServiceDefinition echo = ServiceDefinition.builder("demo.Echo")
+ *     .unary(ECHO_METHOD, (request, context) -> request)
+ *     .build();
+ * }</pre>
+ */
+public final class ServiceDefinition {
+  private final String name;
+  private final Map<String, ServerMethod<?, ?>> methods;
+
+  private ServiceDefinition(String name, Map<String, ServerMethod<?, ?>> methods) {
+    this.name = name;
+    this.methods = Collections.unmodifiableMap(methods);
+  }
+
+  public static Builder builder(String serviceName) {
+    return new Builder(serviceName);
+  }
+
+  /** The fully qualified service name, e.g. {@code helloworld.Greeter}. */
+  public String name() {
+    return name;
+  }
+
+  /** The methods, by method name (without the service). */
+  public Map<String, ServerMethod<?, ?>> methods() {
+    return methods;
+  }
+
+  /** Collects a service's methods. */
+  public static final class Builder {
+    private final String name;
+    private final Map<String, ServerMethod<?, ?>> methods = new LinkedHashMap<>();
+
+    private Builder(String name) {
+      this.name = name;
+    }
+
+    public <Req, Resp> Builder unary(MethodDescriptor<Req, Resp> method, UnaryHandler<Req, Resp> handler) {
+      return add(new ServerMethod<>(method, handler));
+    }
+
+    public <Req, Resp> Builder serverStreaming(
+        MethodDescriptor<Req, Resp> method, ServerStreamingHandler<Req, Resp> handler) {
+      return add(new ServerMethod<>(method, handler));
+    }
+
+    public <Req, Resp> Builder clientStreaming(
+        MethodDescriptor<Req, Resp> method, ClientStreamingHandler<Req, Resp> handler) {
+      return add(new ServerMethod<>(method, handler));
+    }
+
+    public <Req, Resp> Builder bidiStreaming(
+        MethodDescriptor<Req, Resp> method, BidiStreamingHandler<Req, Resp> handler) {
+      return add(new ServerMethod<>(method, handler));
+    }
+
+    public Builder add(ServerMethod<?, ?> method) {
+      MethodDescriptor<?, ?> d = method.descriptor();
+      if (!d.serviceName().equals(name)) {
+        throw new IllegalArgumentException(d.fullName() + " does not belong to service " + name);
+      }
+      if (methods.putIfAbsent(d.methodName(), method) != null) {
+        throw new IllegalArgumentException("method bound twice: " + d.fullName());
+      }
+      return this;
+    }
+
+    public ServiceDefinition build() {
+      return new ServiceDefinition(name, new LinkedHashMap<>(methods));
+    }
+  }
+}

@@ -1,0 +1,96 @@
+package dev.shuttle.internal;
+
+import dev.shuttle.Metadata;
+import dev.shuttle.ServerMethod;
+import dev.shuttle.Status;
+import dev.shuttle.http2.Http2Headers;
+import dev.shuttle.http2.Http2ServerHandler;
+import dev.shuttle.http2.Http2Stream;
+import dev.shuttle.http2.Http2StreamClosedException;
+import dev.shuttle.http2.Http2StreamListener;
+import dev.shuttle.http2.StreamFailure;
+import java.util.Map;
+import java.util.concurrent.Executor;
+
+/**
+ * Turns new HTTP/2 streams into server calls: checks that the request is gRPC, finds the method,
+ * and answers at once, on the reader thread, what needs no handler (wrong method or
+ * content-type, unknown method, oversized headers).
+ */
+public final class CallDispatcher implements Http2ServerHandler {
+  private final Map<String, ServerMethod<?, ?>> methodsByPath;
+  private final Executor executor;
+  private final int maxInboundMessageSize;
+
+  /**
+   * @param methodsByPath methods by {@code :path} ({@code /package.Service/Method})
+   * @param executor where handlers run; {@code null} for a virtual thread per call
+   */
+  public CallDispatcher(Map<String, ServerMethod<?, ?>> methodsByPath, Executor executor, int maxInboundMessageSize) {
+    this.methodsByPath = Map.copyOf(methodsByPath);
+    this.executor = executor;
+    this.maxInboundMessageSize = maxInboundMessageSize;
+  }
+
+  @Override
+  public Http2StreamListener onNewStream(Http2Stream stream, Http2Headers headers, boolean endStream) {
+    String method = headers.get(":method");
+    if (!"POST".equals(method)) {
+      return reject(stream, 405, Status.INTERNAL.withDescription("method " + method + " is not supported; gRPC uses POST"));
+    }
+    String contentType = headers.get(GrpcHeaders.CONTENT_TYPE);
+    if (!GrpcHeaders.isGrpcContentType(contentType)) {
+      return reject(stream, 415, Status.INTERNAL.withDescription("content-type " + contentType + " is not gRPC"));
+    }
+    String path = headers.get(":path");
+    ServerMethod<?, ?> serverMethod = path == null ? null : methodsByPath.get(path);
+    if (serverMethod == null) {
+      return reject(stream, 200, Status.UNIMPLEMENTED.withDescription("Method not found: " + trimSlash(path)));
+    }
+    long timeoutNanos = 0;
+    String timeout = headers.get(GrpcHeaders.GRPC_TIMEOUT);
+    if (timeout != null) {
+      try {
+        timeoutNanos = GrpcTimeout.decode(timeout);
+      } catch (IllegalArgumentException e) {
+        return reject(stream, 200, Status.INTERNAL.withDescription(e.getMessage()));
+      }
+    }
+    ServerCall<?, ?> call = new ServerCall<>(stream, serverMethod, headers, timeoutNanos, maxInboundMessageSize, executor);
+    stream.attach(call);
+    call.begin(endStream);
+    return call;
+  }
+
+  @Override
+  public void onHeaderListTooLarge(Http2Stream stream) {
+    reject(stream, 200, Status.RESOURCE_EXHAUSTED.withDescription("request header list is too large"));
+  }
+
+  private static String trimSlash(String path) {
+    return path != null && path.startsWith("/") ? path.substring(1) : String.valueOf(path);
+  }
+
+  /** Answers with a trailers-only response and ignores whatever else the client sends. */
+  private static Http2StreamListener reject(Http2Stream stream, int httpStatus, Status status) {
+    try {
+      stream.writeHeaders(GrpcHeaders.trailersOnly(httpStatus, status, new Metadata()), true);
+      stream.flushAsync();
+    } catch (Http2StreamClosedException e) {
+      // Already gone: nothing to answer.
+    }
+    return IGNORE;
+  }
+
+  private static final Http2StreamListener IGNORE =
+      new Http2StreamListener() {
+        @Override
+        public void onHeaders(Http2Stream stream, Http2Headers headers, boolean endStream) {}
+
+        @Override
+        public void onData(Http2Stream stream, byte[] data, int offset, int length, boolean endStream) {}
+
+        @Override
+        public void onFailure(Http2Stream stream, StreamFailure failure) {}
+      };
+}

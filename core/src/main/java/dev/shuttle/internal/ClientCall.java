@@ -1,0 +1,534 @@
+package dev.shuttle.internal;
+
+import dev.shuttle.BidiCall;
+import dev.shuttle.CallOptions;
+import dev.shuttle.ClientStreamingCall;
+import dev.shuttle.Metadata;
+import dev.shuttle.MethodDescriptor;
+import dev.shuttle.ResponseMetadata;
+import dev.shuttle.Status;
+import dev.shuttle.StatusException;
+import dev.shuttle.http2.Http2Connection;
+import dev.shuttle.http2.Http2ErrorCode;
+import dev.shuttle.http2.Http2Headers;
+import dev.shuttle.http2.Http2Stream;
+import dev.shuttle.http2.Http2StreamClosedException;
+import dev.shuttle.http2.Http2StreamListener;
+import dev.shuttle.http2.StreamFailure;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One RPC on the client, of any kind: the request stream written by the caller's thread, the
+ * response assembled by the reader thread, and the final status. The caller blocks on it for
+ * responses; nothing of the application runs on the reader thread.
+ */
+public final class ClientCall<Req, Resp>
+    implements Http2StreamListener, ClientStreamingCall<Req, Resp>, BidiCall<Req, Resp> {
+  private static final byte[] NO_BYTES = new byte[0];
+  private static final int MAX_ATTEMPTS = 3;
+
+  /** Where calls get their connection. */
+  public interface ConnectionSource {
+    /**
+     * A usable connection, connecting when needed.
+     *
+     * @throws StatusException {@code UNAVAILABLE} when none can be had
+     */
+    Http2Connection connection();
+
+    /** The {@code :authority} of requests. */
+    String authority();
+
+    int maxInboundMessageSize();
+  }
+
+  private final ConnectionSource source;
+  private final MethodDescriptor<Req, Resp> method;
+  private final CallOptions options;
+  private final long deadline; // System.nanoTime() based; 0 when none
+  private final MessageDeframer deframer;
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+  // Guarded by lock.
+  private final ArrayDeque<byte[]> messages = new ArrayDeque<>(2);
+  private Metadata headers;
+  private Metadata trailers = new Metadata();
+  private Status status;
+  private boolean cancelledLocally;
+  private int heldWindow;
+  private String encoding;
+  private ScheduledFuture<?> deadlineTimer;
+  private int headerBlocks;
+  private boolean refusedUnprocessed;
+
+  /** Serializes requests and the half-close, from the caller's thread. */
+  private final ReentrantLock writeLock = new ReentrantLock();
+  private Http2Stream stream; // set once in start(), before any frame can arrive for it
+  private boolean halfClosed;
+
+  private final MessageDeframer.Sink onMessage = this::onMessage;
+
+  public ClientCall(ConnectionSource source, MethodDescriptor<Req, Resp> method, CallOptions options) {
+    this.source = source;
+    this.method = method;
+    this.options = options;
+    this.deadline = options.timeout() == null ? 0 : Math.max(1, System.nanoTime() + options.timeout().toNanos());
+    this.deframer = new MessageDeframer(source.maxInboundMessageSize());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The four call shapes, as the Channel uses them.
+
+  /** Sends the request and waits for the single response. */
+  public Resp unary(Req request) {
+    byte[] bytes = serialize(request);
+    start();
+    sendLast(bytes);
+    return awaitSingleResponse();
+  }
+
+  /** Sends the request; responses follow through {@link #receive()}. */
+  public ClientCall<Req, Resp> serverStreaming(Req request) {
+    byte[] bytes = serialize(request);
+    start();
+    sendLast(bytes);
+    return this;
+  }
+
+  /** Opens the call; requests follow through {@link #send}. */
+  public ClientCall<Req, Resp> open() {
+    start();
+    stream.flush();
+    return this;
+  }
+
+  private void start() {
+    if (deadline != 0 && deadline - System.nanoTime() <= 0) {
+      throw new StatusException(Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded before the call started"));
+    }
+    Http2Headers requestHeaders = requestHeaders();
+    for (int attempt = 1; ; attempt++) {
+      Http2Connection connection = source.connection();
+      try {
+        stream = connection.newStream(requestHeaders, false, this);
+        break;
+      } catch (Http2StreamClosedException e) {
+        // The connection was going away before this call reached it: nothing was sent, so
+        // another connection may take the call.
+        if (attempt == MAX_ATTEMPTS) {
+          throw new StatusException(Status.UNAVAILABLE.withDescription("no usable connection: " + e.getMessage()));
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new StatusException(Status.CANCELLED.withDescription("interrupted"));
+      }
+    }
+    if (deadline != 0) {
+      ScheduledFuture<?> timer =
+          Deadlines.schedule(
+              () -> cancel(Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded after " + options.timeout())),
+              deadline - System.nanoTime());
+      lock.lock();
+      try {
+        if (status == null) {
+          deadlineTimer = timer;
+        } else {
+          timer.cancel(false);
+        }
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  private Http2Headers requestHeaders() {
+    Metadata metadata = options.metadata();
+    Http2Headers h = new Http2Headers(8 + (metadata == null ? 0 : metadata.size()));
+    h.add(":method", "POST")
+        .add(":scheme", "http")
+        .add(":path", method.path())
+        .add(":authority", source.authority())
+        .add(GrpcHeaders.CONTENT_TYPE, GrpcHeaders.GRPC_CONTENT_TYPE)
+        .add("te", "trailers")
+        .add("user-agent", GrpcHeaders.USER_AGENT);
+    if (deadline != 0) {
+      h.add(GrpcHeaders.GRPC_TIMEOUT, GrpcTimeout.encode(deadline - System.nanoTime()));
+    }
+    if (metadata != null) {
+      metadata.forEachWireEntry(h::add);
+    }
+    return h;
+  }
+
+  private byte[] serialize(Req request) {
+    try {
+      return method.requestMarshaller().serialize(request);
+    } catch (RuntimeException e) {
+      throw new StatusException(Status.INTERNAL.withDescription("could not serialize request").withCause(e));
+    }
+  }
+
+  private void sendLast(byte[] bytes) {
+    writeLock.lock();
+    try {
+      halfClosed = true;
+      MessageFramer.write(stream, bytes, true);
+    } catch (Http2StreamClosedException e) {
+      // The call has ended already; its status tells why.
+    } finally {
+      writeLock.unlock();
+    }
+    stream.flush();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Sending, for client-streaming and bidi calls.
+
+  @Override
+  public void send(Req message) {
+    byte[] bytes = serialize(message);
+    writeLock.lock();
+    try {
+      if (halfClosed) {
+        throw new IllegalStateException("send after halfClose");
+      }
+      throwIfFailed();
+      MessageFramer.write(stream, bytes, false);
+    } catch (Http2StreamClosedException e) {
+      throwIfFailed();
+      throw new StatusException(Status.CANCELLED.withDescription("call already ended"));
+    } finally {
+      writeLock.unlock();
+    }
+    stream.flush();
+  }
+
+  @Override
+  public void halfClose() {
+    writeLock.lock();
+    try {
+      if (halfClosed) {
+        return;
+      }
+      halfClosed = true;
+      stream.writeData(NO_BYTES, 0, 0, true);
+    } catch (Http2StreamClosedException e) {
+      // Ended already; receive() reports the status.
+    } finally {
+      writeLock.unlock();
+    }
+    stream.flush();
+  }
+
+  @Override
+  public Resp finish() {
+    halfClose();
+    return awaitSingleResponse();
+  }
+
+  private void throwIfFailed() {
+    lock.lock();
+    try {
+      if (status != null && !status.isOk()) {
+        throw new StatusException(status, trailers);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Receiving.
+
+  private Resp awaitSingleResponse() {
+    byte[] message;
+    lock.lock();
+    try {
+      while (status == null) {
+        changed.awaitUninterruptibly();
+      }
+      if (!status.isOk()) {
+        throw new StatusException(status, trailers);
+      }
+      if (messages.size() != 1) {
+        throw new StatusException(
+            Status.INTERNAL.withDescription("expected one response message, got " + messages.size()), trailers);
+      }
+      message = messages.poll();
+    } finally {
+      lock.unlock();
+    }
+    return parse(message);
+  }
+
+  @Override
+  public Resp receive() {
+    byte[] message;
+    int release = 0;
+    lock.lock();
+    try {
+      while (messages.isEmpty() && status == null) {
+        changed.awaitUninterruptibly();
+      }
+      if (status != null && (cancelledLocally || messages.isEmpty())) {
+        if (!status.isOk()) {
+          throw new StatusException(status, trailers);
+        }
+        return null;
+      }
+      message = messages.poll();
+      if (messages.isEmpty() && heldWindow > 0 && status == null) {
+        release = heldWindow;
+        heldWindow = 0;
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (release > 0) {
+      stream.consumed(release);
+    }
+    return parse(message);
+  }
+
+  private Resp parse(byte[] message) {
+    try {
+      return method.responseMarshaller().parse(message, 0, message.length);
+    } catch (IOException | RuntimeException e) {
+      Status failure = Status.INTERNAL.withDescription("invalid response message: " + e.getMessage());
+      cancel(failure);
+      throw new StatusException(failure);
+    }
+  }
+
+  @Override
+  public Metadata headers() {
+    lock.lock();
+    try {
+      while (headers == null && status == null) {
+        changed.awaitUninterruptibly();
+      }
+      return headers == null ? new Metadata() : headers;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public Metadata trailers() {
+    lock.lock();
+    try {
+      return trailers;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void close() {
+    cancel(Status.CANCELLED.withDescription("call cancelled by the client"));
+  }
+
+  /** Ends the call from this side: the status is set and the stream reset. */
+  public void cancel(Status reason) {
+    if (complete(reason, null, true) && stream != null) {
+      stream.reset(Http2ErrorCode.CANCEL);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Http2StreamListener, on the reader thread.
+
+  @Override
+  public void onHeaders(Http2Stream stream, Http2Headers block, boolean endStream) {
+    int blockNumber;
+    lock.lock();
+    try {
+      blockNumber = ++headerBlocks;
+    } finally {
+      lock.unlock();
+    }
+    if (blockNumber == 1) {
+      Status notGrpc = checkResponseHeaders(block, endStream);
+      if (notGrpc != null) {
+        if (complete(notGrpc, GrpcHeaders.toMetadata(block), false) && !endStream) {
+          stream.reset(Http2ErrorCode.CANCEL);
+        }
+        return;
+      }
+      Metadata received = GrpcHeaders.toMetadata(block);
+      if (endStream) {
+        // Trailers-only: the one block carries the status.
+        complete(GrpcHeaders.statusFromTrailers(block), received, false);
+        return;
+      }
+      lock.lock();
+      try {
+        headers = received;
+        encoding = block.get(GrpcHeaders.GRPC_ENCODING);
+        changed.signalAll();
+      } finally {
+        lock.unlock();
+      }
+      ResponseMetadata holder = options.responseMetadata();
+      if (holder != null) {
+        holder.setHeaders(received);
+      }
+      return;
+    }
+    Status end = GrpcHeaders.statusFromTrailers(block);
+    lock.lock();
+    try {
+      if (!deframer.isAtMessageBoundary()) {
+        end = Status.INTERNAL.withDescription("response ended inside a message");
+      }
+    } finally {
+      lock.unlock();
+    }
+    complete(end, GrpcHeaders.toMetadata(block), false);
+  }
+
+  /** Null when the headers start a gRPC response, else the status to end the call with. */
+  private static Status checkResponseHeaders(Http2Headers block, boolean endStream) {
+    String httpStatus = block.get(":status");
+    int code;
+    try {
+      code = httpStatus == null ? -1 : Integer.parseInt(httpStatus);
+    } catch (NumberFormatException e) {
+      code = -1;
+    }
+    if (endStream && block.get(GrpcHeaders.GRPC_STATUS) != null) {
+      return null; // a trailers-only response: its grpc-status rules, whatever the HTTP status
+    }
+    String contentType = block.get(GrpcHeaders.CONTENT_TYPE);
+    if (code != 200) {
+      return HttpStatusMapping.statusFor(code, contentType);
+    }
+    if (!GrpcHeaders.isGrpcContentType(contentType)) {
+      return Status.UNKNOWN.withDescription("response content-type is not gRPC: " + contentType);
+    }
+    return null;
+  }
+
+  @Override
+  public void onData(Http2Stream stream, byte[] data, int offset, int length, boolean endStream) {
+    int release = 0;
+    Status error = null;
+    lock.lock();
+    try {
+      if (status != null) {
+        return;
+      }
+      try {
+        deframer.feed(data, offset, length, onMessage);
+      } catch (StatusException e) {
+        error = e.status();
+      }
+      heldWindow += length;
+      if (messages.isEmpty()) {
+        release = heldWindow;
+        heldWindow = 0;
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (error != null) {
+      cancel(error);
+      return;
+    }
+    if (release > 0 && !endStream) {
+      stream.consumed(release);
+    }
+    if (endStream) {
+      // END_STREAM on DATA means the server sent no trailers, hence no status.
+      complete(Status.INTERNAL.withDescription("response ended without trailers"), null, false);
+    }
+  }
+
+  /** Guarded by lock (called from the deframer). */
+  private void onMessage(byte[] message, boolean compressed) {
+    byte[] plain = compressed ? Compression.decompress(message, encoding, source.maxInboundMessageSize()) : message;
+    messages.add(plain);
+    changed.signalAll();
+  }
+
+  @Override
+  public void onFailure(Http2Stream stream, StreamFailure failure) {
+    if (failure.kind() == StreamFailure.Kind.REFUSED) {
+      lock.lock();
+      try {
+        refusedUnprocessed = headerBlocks == 0;
+      } finally {
+        lock.unlock();
+      }
+    }
+    complete(statusFor(failure), null, false);
+  }
+
+  /**
+   * Whether the server refused the call before processing any of it (REFUSED_STREAM, or a GOAWAY
+   * that excludes it), so that sending it again cannot run it twice.
+   */
+  public boolean wasRefusedUnprocessed() {
+    lock.lock();
+    try {
+      return refusedUnprocessed;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The gRPC status for an abnormal end of stream (PROTOCOL-HTTP2.md, RST_STREAM mapping). */
+  static Status statusFor(StreamFailure failure) {
+    String detail = failure.detail();
+    return switch (failure.kind()) {
+      case REFUSED, CONNECTION_LOST -> Status.UNAVAILABLE.withDescription(detail);
+      case HEADER_LIST_TOO_LARGE -> Status.RESOURCE_EXHAUSTED.withDescription(detail);
+      case PROTOCOL_ERROR -> Status.INTERNAL.withDescription(detail);
+      case RESET_BY_PEER ->
+          switch (failure.code()) {
+            case CANCEL -> Status.CANCELLED.withDescription(detail);
+            case REFUSED_STREAM -> Status.UNAVAILABLE.withDescription(detail);
+            case ENHANCE_YOUR_CALM -> Status.RESOURCE_EXHAUSTED.withDescription(detail);
+            case INADEQUATE_SECURITY -> Status.PERMISSION_DENIED.withDescription(detail);
+            default -> Status.INTERNAL.withDescription(detail);
+          };
+    };
+  }
+
+  /**
+   * Records the final status once; returns whether this call set it. Whatever thread ends the
+   * call wakes every waiter and stops the deadline timer.
+   */
+  private boolean complete(Status end, Metadata endTrailers, boolean local) {
+    ScheduledFuture<?> timer;
+    lock.lock();
+    try {
+      if (status != null) {
+        return false;
+      }
+      status = end;
+      cancelledLocally = local;
+      if (endTrailers != null) {
+        trailers = endTrailers;
+      }
+      timer = deadlineTimer;
+      deadlineTimer = null;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    if (timer != null) {
+      timer.cancel(false);
+    }
+    ResponseMetadata holder = options.responseMetadata();
+    if (holder != null && endTrailers != null) {
+      holder.setTrailers(endTrailers);
+    }
+    return true;
+  }
+}

@@ -1,0 +1,100 @@
+package dev.shuttle.internal;
+
+import dev.shuttle.Status;
+import dev.shuttle.StatusException;
+import java.util.Arrays;
+
+/**
+ * Cuts the bytes of a gRPC stream into length-prefixed messages (1 flag byte, 4 length bytes,
+ * then the message) as DATA arrives, in any split. One per call direction; not thread-safe.
+ *
+ * <p>A message's buffer grows with the bytes actually received rather than with the length the
+ * peer announces, so a 5-byte prefix cannot make us allocate megabytes.
+ */
+public final class MessageDeframer {
+  private static final int EAGER_ALLOCATION = 64 * 1024;
+  private static final byte[] EMPTY = new byte[0];
+
+  /** Receives each complete message. */
+  public interface Sink {
+    void onMessage(byte[] message, boolean compressed);
+  }
+
+  private final int maxMessageSize;
+  private final byte[] prefix = new byte[5];
+  private int prefixFilled;
+  private byte[] message;
+  private int messageLength;
+  private int messageFilled;
+  private boolean compressed;
+
+  public MessageDeframer(int maxMessageSize) {
+    this.maxMessageSize = maxMessageSize;
+  }
+
+  /**
+   * Consumes bytes, reporting every message they complete.
+   *
+   * @throws StatusException {@code RESOURCE_EXHAUSTED} for a message over the limit,
+   *     {@code INTERNAL} for an invalid flag byte
+   */
+  public void feed(byte[] buf, int offset, int length, Sink sink) {
+    int end = offset + length;
+    while (offset < end) {
+      if (message == null) {
+        int n = Math.min(5 - prefixFilled, end - offset);
+        System.arraycopy(buf, offset, prefix, prefixFilled, n);
+        prefixFilled += n;
+        offset += n;
+        if (prefixFilled < 5) {
+          return;
+        }
+        startMessage();
+        if (messageLength == 0) {
+          finishMessage(sink);
+          continue;
+        }
+      }
+      int n = Math.min(messageLength - messageFilled, end - offset);
+      if (messageFilled + n > message.length) {
+        message = Arrays.copyOf(message, (int) Math.min(messageLength, Math.max(2L * message.length, messageFilled + n)));
+      }
+      System.arraycopy(buf, offset, message, messageFilled, n);
+      messageFilled += n;
+      offset += n;
+      if (messageFilled == messageLength) {
+        finishMessage(sink);
+      }
+    }
+  }
+
+  /** Whether no message is partly received: the only state in which a stream may end. */
+  public boolean isAtMessageBoundary() {
+    return prefixFilled == 0 && message == null;
+  }
+
+  private void startMessage() {
+    int flag = prefix[0] & 0xff;
+    if (flag > 1) {
+      throw new StatusException(Status.INTERNAL.withDescription("invalid gRPC message flag " + flag));
+    }
+    long length = ((prefix[1] & 0xffL) << 24) | ((prefix[2] & 0xff) << 16) | ((prefix[3] & 0xff) << 8) | (prefix[4] & 0xff);
+    if (length > maxMessageSize) {
+      throw new StatusException(
+          Status.RESOURCE_EXHAUSTED.withDescription(
+              "gRPC message exceeds maximum size " + maxMessageSize + ": " + length));
+    }
+    compressed = flag == 1;
+    messageLength = (int) length;
+    messageFilled = 0;
+    message = messageLength == 0 ? EMPTY : new byte[Math.min(messageLength, EAGER_ALLOCATION)];
+  }
+
+  private void finishMessage(Sink sink) {
+    byte[] complete = message;
+    boolean wasCompressed = compressed;
+    message = null;
+    prefixFilled = 0;
+    sink.onMessage(complete, wasCompressed);
+  }
+}

@@ -1,0 +1,542 @@
+package dev.shuttle.internal;
+
+import dev.shuttle.BidiStreamingHandler;
+import dev.shuttle.ClientStreamingHandler;
+import dev.shuttle.Metadata;
+import dev.shuttle.MethodDescriptor;
+import dev.shuttle.ServerContext;
+import dev.shuttle.ServerMethod;
+import dev.shuttle.ServerStreamingHandler;
+import dev.shuttle.Status;
+import dev.shuttle.StatusException;
+import dev.shuttle.StreamSink;
+import dev.shuttle.StreamSource;
+import dev.shuttle.UnaryHandler;
+import dev.shuttle.http2.Http2ErrorCode;
+import dev.shuttle.http2.Http2Headers;
+import dev.shuttle.http2.Http2Stream;
+import dev.shuttle.http2.Http2StreamClosedException;
+import dev.shuttle.http2.Http2StreamListener;
+import dev.shuttle.http2.StreamFailure;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One RPC on the server: receives the request stream from the reader thread, runs the handler on
+ * its own thread, and writes the response. It is also the handler's {@link ServerContext}, its
+ * request {@link StreamSource} and its response {@link StreamSink}.
+ *
+ * <p>When the client sends one message (unary and server-streaming), the handler starts only
+ * once that message and the end of the request are in, so it never waits for input.
+ */
+public final class ServerCall<Req, Resp>
+    implements Http2StreamListener, ServerContext, StreamSink<Resp>, StreamSource<Req> {
+  private static final Logger LOG = Logger.getLogger(ServerCall.class.getName());
+
+  private final Http2Stream stream;
+  private final ServerMethod<Req, Resp> method;
+  private final MethodDescriptor<Req, Resp> descriptor;
+  private final Metadata requestMetadata;
+  private final String encoding;
+  private final long deadline; // System.nanoTime() based; 0 when none
+  private final int maxInboundMessageSize;
+  private final Executor executor;
+  private final MessageDeframer deframer;
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+  // Guarded by lock.
+  private final ArrayDeque<byte[]> messages = new ArrayDeque<>(2);
+  private boolean halfClosed;
+  private Status cancelStatus;
+  private int heldWindow;
+  private boolean started;
+  private ScheduledFuture<?> deadlineTimer;
+
+  /** Serializes the response: headers, messages, then the status, from whichever thread ends it. */
+  private final ReentrantLock writeLock = new ReentrantLock();
+  // Guarded by writeLock.
+  private boolean headersSent;
+  private boolean closed;
+  private Metadata responseHeaders;
+  private Metadata responseTrailers;
+
+  private final MessageDeframer.Sink onMessage = this::onMessage;
+
+  ServerCall(
+      Http2Stream stream,
+      ServerMethod<Req, Resp> method,
+      Http2Headers headers,
+      long timeoutNanos,
+      int maxInboundMessageSize,
+      Executor executor) {
+    this.stream = stream;
+    this.method = method;
+    this.descriptor = method.descriptor();
+    this.requestMetadata = GrpcHeaders.toMetadata(headers);
+    this.encoding = headers.get(GrpcHeaders.GRPC_ENCODING);
+    this.deadline = timeoutNanos > 0 ? Math.max(1, System.nanoTime() + timeoutNanos) : 0;
+    this.maxInboundMessageSize = maxInboundMessageSize;
+    this.executor = executor;
+    this.deframer = new MessageDeframer(maxInboundMessageSize);
+  }
+
+  /** Called on the reader thread once the call is set up as the stream's listener. */
+  void begin(boolean endStream) {
+    if (deadline != 0) {
+      long delay = deadline - System.nanoTime();
+      ScheduledFuture<?> timer =
+          Deadlines.schedule(() -> cancel(Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded"), true), delay);
+      lock.lock();
+      try {
+        deadlineTimer = timer;
+      } finally {
+        lock.unlock();
+      }
+    }
+    if (endStream) {
+      onEndOfRequest();
+    } else if (descriptor.type().clientStreams()) {
+      start();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Inbound, on the reader thread.
+
+  @Override
+  public void onHeaders(Http2Stream stream, Http2Headers headers, boolean endStream) {
+    // Clients send no trailers in gRPC; a second header block can only end the request.
+    if (endStream) {
+      onEndOfRequest();
+    }
+  }
+
+  @Override
+  public void onData(Http2Stream stream, byte[] data, int offset, int length, boolean endStream) {
+    int release = 0;
+    Status error = null;
+    lock.lock();
+    try {
+      if (cancelStatus != null) {
+        return;
+      }
+      try {
+        deframer.feed(data, offset, length, onMessage);
+      } catch (StatusException e) {
+        error = e.status();
+        return;
+      }
+      // Window goes back while the application has nothing to read: it is waiting for these
+      // bytes. With a message already waiting, we hold it, so a slow reader slows the sender.
+      heldWindow += length;
+      if (messages.isEmpty()) {
+        release = heldWindow;
+        heldWindow = 0;
+      }
+    } finally {
+      lock.unlock();
+      if (error != null) {
+        fail(error);
+      }
+    }
+    if (release > 0) {
+      stream.consumed(release);
+    }
+    if (endStream) {
+      onEndOfRequest();
+    }
+  }
+
+  private void onMessage(byte[] message, boolean compressed) {
+    byte[] plain = compressed ? Compression.decompress(message, encoding, maxInboundMessageSize) : message;
+    if (!descriptor.type().clientStreams() && !messages.isEmpty()) {
+      throw new StatusException(Status.INTERNAL.withDescription("more than one request message for " + descriptor.type()));
+    }
+    messages.add(plain);
+    changed.signalAll();
+  }
+
+  private void onEndOfRequest() {
+    boolean startNow = false;
+    Status error = null;
+    lock.lock();
+    try {
+      if (cancelStatus != null || halfClosed) {
+        return;
+      }
+      halfClosed = true;
+      changed.signalAll();
+      if (!deframer.isAtMessageBoundary()) {
+        error = Status.INTERNAL.withDescription("request ended inside a message");
+      } else if (!descriptor.type().clientStreams()) {
+        if (messages.size() != 1) {
+          error = Status.INTERNAL.withDescription("expected one request message, got " + messages.size());
+        } else {
+          startNow = true;
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (error != null) {
+      fail(error);
+    } else if (startNow) {
+      start();
+    }
+  }
+
+  @Override
+  public void onFailure(Http2Stream stream, StreamFailure failure) {
+    Status status =
+        failure.kind() == StreamFailure.Kind.CONNECTION_LOST
+            ? Status.CANCELLED.withDescription("connection lost: " + failure.detail())
+            : Status.CANCELLED.withDescription("cancelled by client: " + failure.code());
+    cancel(status, false);
+  }
+
+  /** Ends the call for bad input: answered with the status when possible, else reset. */
+  private void fail(Status status) {
+    lock.lock();
+    try {
+      if (cancelStatus != null) {
+        return;
+      }
+      cancelStatus = status;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    cancelDeadlineTimer();
+    // The handler may be writing (even blocked on flow control): answer only if it is not.
+    if (writeLock.tryLock()) {
+      try {
+        if (!closed) {
+          closed = true;
+          writeStatus(status, new Metadata(), false);
+        }
+      } finally {
+        writeLock.unlock();
+      }
+    } else {
+      stream.reset(Http2ErrorCode.CANCEL);
+    }
+  }
+
+  /** Cancels the call (client reset, connection lost, or deadline); the handler sees it. */
+  private void cancel(Status status, boolean resetStream) {
+    lock.lock();
+    try {
+      if (cancelStatus != null) {
+        return;
+      }
+      cancelStatus = status;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    cancelDeadlineTimer();
+    if (resetStream) {
+      stream.reset(Http2ErrorCode.CANCEL);
+    }
+  }
+
+  private void cancelDeadlineTimer() {
+    ScheduledFuture<?> timer;
+    lock.lock();
+    try {
+      timer = deadlineTimer;
+      deadlineTimer = null;
+    } finally {
+      lock.unlock();
+    }
+    if (timer != null) {
+      timer.cancel(false);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Running the handler.
+
+  private void start() {
+    lock.lock();
+    try {
+      if (started) {
+        return;
+      }
+      started = true;
+    } finally {
+      lock.unlock();
+    }
+    try {
+      if (executor == null) {
+        Thread.startVirtualThread(this::run);
+      } else {
+        executor.execute(this::run);
+      }
+    } catch (RejectedExecutionException e) {
+      fail(Status.RESOURCE_EXHAUSTED.withDescription("server is too busy"));
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private void run() {
+    try {
+      Object handler = method.handler();
+      switch (descriptor.type()) {
+        case UNARY -> respond(((UnaryHandler<Req, Resp>) handler).handle(firstRequest(), this));
+        case SERVER_STREAMING -> {
+          ((ServerStreamingHandler<Req, Resp>) handler).handle(firstRequest(), this, this);
+          close(Status.OK, null);
+        }
+        case CLIENT_STREAMING -> respond(((ClientStreamingHandler<Req, Resp>) handler).handle(this, this));
+        case BIDI_STREAMING -> {
+          ((BidiStreamingHandler<Req, Resp>) handler).handle(this, this, this);
+          close(Status.OK, null);
+        }
+      }
+    } catch (StatusException e) {
+      close(e.status(), e.trailers());
+    } catch (Throwable t) {
+      // The exception's text stays here: it may say more than the client should know.
+      LOG.log(Level.WARNING, "handler of " + descriptor.fullName() + " failed", t);
+      close(Status.UNKNOWN, null);
+    } finally {
+      cancelDeadlineTimer();
+    }
+  }
+
+  private Req firstRequest() {
+    Req request = receive();
+    if (request == null) {
+      throw new StatusException(Status.INTERNAL.withDescription("no request message"));
+    }
+    return request;
+  }
+
+  /** Sends the single response and OK in one flush. */
+  private void respond(Resp response) {
+    if (response == null) {
+      throw new StatusException(Status.INTERNAL.withDescription("handler returned no response"));
+    }
+    byte[] bytes = serialize(response);
+    writeLock.lock();
+    try {
+      checkWritable();
+      sendHeadersIfNeeded();
+      MessageFramer.write(stream, bytes, false);
+      closed = true;
+      writeStatus(Status.OK, responseTrailers, true);
+    } catch (Http2StreamClosedException e) {
+      closed = true; // the client is gone; nothing to tell it
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  private void close(Status status, Metadata trailers) {
+    writeLock.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      if (cancelStatus != null) {
+        return; // the stream is already reset or answered
+      }
+      Metadata all = responseTrailers;
+      if (trailers != null && !trailers.isEmpty()) {
+        all = all == null ? trailers : new Metadata(all).merge(trailers);
+      }
+      writeStatus(status, all, true);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /** Writes the final status, as trailers or as a trailers-only response; holds writeLock. */
+  private void writeStatus(Status status, Metadata trailers, boolean blockingFlush) {
+    try {
+      if (!headersSent) {
+        Metadata all = responseHeaders == null ? new Metadata() : new Metadata(responseHeaders);
+        if (trailers != null) {
+          all.merge(trailers);
+        }
+        headersSent = true;
+        stream.writeHeaders(GrpcHeaders.trailersOnly(200, status, all), true);
+      } else if (status.isOk() && (trailers == null || trailers.isEmpty())) {
+        stream.writePreEncodedHeaders(GrpcHeaders.okTrailers(), true);
+      } else {
+        stream.writeHeaders(GrpcHeaders.trailers(status, trailers == null ? new Metadata() : trailers), true);
+      }
+    } catch (Http2StreamClosedException e) {
+      return; // the client is gone
+    }
+    if (blockingFlush) {
+      stream.flush();
+    } else {
+      stream.flushAsync();
+    }
+  }
+
+  private void sendHeadersIfNeeded() throws Http2StreamClosedException {
+    if (headersSent) {
+      return;
+    }
+    headersSent = true;
+    if (responseHeaders == null || responseHeaders.isEmpty()) {
+      stream.writePreEncodedHeaders(GrpcHeaders.plainResponseHeaders(), false);
+    } else {
+      stream.writeHeaders(GrpcHeaders.responseHeaders(responseHeaders), false);
+    }
+  }
+
+  private void checkWritable() {
+    if (closed) {
+      throw new IllegalStateException("the call has already ended");
+    }
+    Status cancelled = cancelStatus();
+    if (cancelled != null) {
+      throw new StatusException(cancelled);
+    }
+  }
+
+  private byte[] serialize(Resp response) {
+    try {
+      return descriptor.responseMarshaller().serialize(response);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "could not serialize response of " + descriptor.fullName(), e);
+      throw new StatusException(Status.INTERNAL.withDescription("could not serialize response"));
+    }
+  }
+
+  private Status cancelStatus() {
+    lock.lock();
+    try {
+      return cancelStatus;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // StreamSink: the handler's responses.
+
+  @Override
+  public void send(Resp message) {
+    byte[] bytes = serialize(message);
+    writeLock.lock();
+    try {
+      checkWritable();
+      sendHeadersIfNeeded();
+      MessageFramer.write(stream, bytes, false);
+    } catch (Http2StreamClosedException e) {
+      Status cancelled = cancelStatus();
+      throw new StatusException(cancelled != null ? cancelled : Status.CANCELLED.withDescription("stream closed"));
+    } finally {
+      writeLock.unlock();
+    }
+    stream.flush();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // StreamSource: the client's requests.
+
+  @Override
+  public Req receive() {
+    byte[] message;
+    int release = 0;
+    lock.lock();
+    try {
+      while (messages.isEmpty() && !halfClosed && cancelStatus == null) {
+        changed.awaitUninterruptibly();
+      }
+      if (cancelStatus != null) {
+        throw new StatusException(cancelStatus);
+      }
+      message = messages.poll();
+      if (message == null) {
+        return null;
+      }
+      if (messages.isEmpty() && heldWindow > 0) {
+        release = heldWindow;
+        heldWindow = 0;
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (release > 0) {
+      stream.consumed(release);
+    }
+    try {
+      return descriptor.requestMarshaller().parse(message, 0, message.length);
+    } catch (IOException | RuntimeException e) {
+      Status status = Status.INTERNAL.withDescription("invalid request message: " + e.getMessage());
+      fail(status);
+      throw new StatusException(status);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // ServerContext.
+
+  @Override
+  public MethodDescriptor<?, ?> method() {
+    return descriptor;
+  }
+
+  @Override
+  public Metadata requestMetadata() {
+    return requestMetadata;
+  }
+
+  @Override
+  public Duration timeRemaining() {
+    return deadline == 0 ? null : Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+  }
+
+  @Override
+  public boolean isCancelled() {
+    return cancelStatus() != null;
+  }
+
+  @Override
+  public Metadata responseHeaders() {
+    writeLock.lock();
+    try {
+      if (responseHeaders == null) {
+        responseHeaders = new Metadata();
+      }
+      return responseHeaders;
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  @Override
+  public Metadata responseTrailers() {
+    writeLock.lock();
+    try {
+      if (responseTrailers == null) {
+        responseTrailers = new Metadata();
+      }
+      return responseTrailers;
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  @Override
+  public SocketAddress remoteAddress() {
+    return stream.remoteAddress();
+  }
+}

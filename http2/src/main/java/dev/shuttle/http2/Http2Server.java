@@ -1,0 +1,149 @@
+package dev.shuttle.http2;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Accepts TCP connections and speaks HTTP/2 with prior knowledge (h2c) on each. Every connection
+ * gets its own reader virtual thread; streams go to the {@link Http2ServerHandler}.
+ *
+ * <pre>{@code
+ * Http2Server server = Http2Server.start(new InetSocketAddress("127.0.0.1", 0), config, handler);
+ * int port = server.localAddress().getPort();
+ * }</pre>
+ */
+public final class Http2Server implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(Http2Server.class.getName());
+
+  private final ServerSocket serverSocket;
+  private final Http2Config config;
+  private final Http2ServerHandler handler;
+  private final Set<Http2Connection> connections = ConcurrentHashMap.newKeySet();
+  private final CountDownLatch terminated = new CountDownLatch(1);
+  private final Thread acceptor;
+  private volatile boolean shuttingDown;
+
+  private Http2Server(ServerSocket serverSocket, Http2Config config, Http2ServerHandler handler) {
+    this.serverSocket = serverSocket;
+    this.config = config;
+    this.handler = handler;
+    this.acceptor = Thread.ofVirtual().name("h2-acceptor-" + serverSocket.getLocalPort()).unstarted(this::acceptLoop);
+  }
+
+  /** Binds and starts accepting; port 0 picks a free port. */
+  public static Http2Server start(InetSocketAddress address, Http2Config config, Http2ServerHandler handler)
+      throws IOException {
+    ServerSocket socket = new ServerSocket();
+    try {
+      socket.setReuseAddress(true);
+      socket.bind(address, 1024);
+    } catch (IOException e) {
+      socket.close();
+      throw e;
+    }
+    Http2Server server = new Http2Server(socket, config, handler);
+    server.acceptor.start();
+    return server;
+  }
+
+  public InetSocketAddress localAddress() {
+    return (InetSocketAddress) serverSocket.getLocalSocketAddress();
+  }
+
+  private void acceptLoop() {
+    try {
+      while (!shuttingDown) {
+        Socket socket = serverSocket.accept();
+        try {
+          Http2Connection connection = Http2Connection.server(socket, config, handler, new Tracker());
+          connections.add(connection);
+          if (shuttingDown) {
+            connection.shutdownGracefully();
+          }
+        } catch (IOException e) {
+          LOG.log(Level.FINE, "could not start connection", e);
+          socket.close();
+        }
+      }
+    } catch (SocketException e) {
+      // The server socket was closed: shutting down.
+    } catch (IOException e) {
+      LOG.log(Level.WARNING, "accept failed", e);
+    } finally {
+      closeQuietly();
+      checkTerminated();
+    }
+  }
+
+  /** Stops accepting, sends GOAWAY on every connection and lets their streams finish. */
+  public void shutdown() {
+    shuttingDown = true;
+    closeQuietly();
+    for (Http2Connection connection : connections) {
+      connection.shutdownGracefully();
+    }
+    checkTerminated();
+  }
+
+  /** Stops accepting and closes every connection now. */
+  public void shutdownNow() {
+    shuttingDown = true;
+    closeQuietly();
+    for (Http2Connection connection : connections) {
+      connection.close();
+    }
+    checkTerminated();
+  }
+
+  public boolean isShutdown() {
+    return shuttingDown;
+  }
+
+  /** Waits until the server is shut down and every connection has closed. */
+  public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+    return terminated.await(timeout, unit);
+  }
+
+  public void awaitTermination() throws InterruptedException {
+    terminated.await();
+  }
+
+  @Override
+  public void close() {
+    shutdownNow();
+  }
+
+  private void closeQuietly() {
+    try {
+      serverSocket.close();
+    } catch (IOException e) {
+      LOG.log(Level.FINE, "closing server socket", e);
+    }
+  }
+
+  private void checkTerminated() {
+    if (shuttingDown && connections.isEmpty() && !acceptor.isAlive()) {
+      terminated.countDown();
+    } else if (shuttingDown && connections.isEmpty() && Thread.currentThread() == acceptor) {
+      terminated.countDown();
+    }
+  }
+
+  /** Forgets connections as they end, and completes termination after the last one. */
+  private final class Tracker implements Http2ConnectionListener {
+    @Override
+    public void onTerminated(Http2Connection connection) {
+      connections.remove(connection);
+      checkTerminated();
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package dev.shuttle.protobuf;
+
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.ExtensionRegistryLite;
+import com.google.protobuf.MessageLite;
+import com.google.protobuf.Parser;
+import dev.shuttle.Marshaller;
+import java.io.IOException;
+
+/**
+ * A {@link Marshaller} for protobuf-java messages; generated code makes one per message type.
+ *
+ * <pre>{@code
+ * Marshaller<Request> requests = ProtoMarshaller.of(Request.getDefaultInstance());
+ * }</pre>
+ */
+public final class ProtoMarshaller<T extends MessageLite> implements Marshaller<T> {
+  private final Parser<T> parser;
+
+  private ProtoMarshaller(Parser<T> parser) {
+    this.parser = parser;
+  }
+
+  /** A marshaller for the type of {@code defaultInstance}. */
+  @SuppressWarnings("unchecked")
+  public static <T extends MessageLite> ProtoMarshaller<T> of(T defaultInstance) {
+    return new ProtoMarshaller<>((Parser<T>) defaultInstance.getParserForType());
+  }
+
+  @Override
+  public byte[] serialize(T message) {
+    return message.toByteArray();
+  }
+
+  @Override
+  public T parse(byte[] bytes, int offset, int length) throws IOException {
+    CodedInputStream input = CodedInputStream.newInstance(bytes, offset, length);
+    // The array is ours alone once handed over, so the parser may alias it instead of copying.
+    input.enableAliasing(true);
+    T message = parser.parseFrom(input, ExtensionRegistryLite.getEmptyRegistry());
+    input.checkLastTagWas(0);
+    return message;
+  }
+}
