@@ -31,6 +31,7 @@ final class FrameReader {
   private int blockLength;
   private int blockStreamId;
   private boolean blockEndStream;
+  private int blockDependency;
   private int blockContinuations;
 
   FrameReader(InputStream in, HpackDecoder decoder, Http2Config config) {
@@ -44,11 +45,18 @@ final class FrameReader {
 
   /** Reads and checks the client connection preface (server side). */
   void readPreface() throws IOException, Http2Exception {
-    if (!fill(CLIENT_PREFACE.length)) {
-      throw new EOFException("connection closed before the preface");
-    }
-    if (!Arrays.equals(buf, pos, pos + CLIENT_PREFACE.length, CLIENT_PREFACE, 0, CLIENT_PREFACE.length)) {
-      throw Http2Exception.connectionError(Http2ErrorCode.PROTOCOL_ERROR, "invalid connection preface");
+    // Compared as bytes arrive: an HTTP/1.1 request shorter than the preface must get its
+    // answer now, not when the client gives up waiting.
+    for (int checked = 0; checked < CLIENT_PREFACE.length; ) {
+      if (!fill(checked + 1)) {
+        throw new EOFException("connection closed before the preface");
+      }
+      int available = Math.min(limit - pos, CLIENT_PREFACE.length);
+      for (; checked < available; checked++) {
+        if (buf[pos + checked] != CLIENT_PREFACE[checked]) {
+          throw Http2Exception.connectionError(Http2ErrorCode.PROTOCOL_ERROR, "invalid connection preface");
+        }
+      }
     }
     pos += CLIENT_PREFACE.length;
   }
@@ -120,8 +128,12 @@ final class FrameReader {
     int start = payload + ((flags & FrameType.FLAG_PADDED) != 0 ? 1 : 0);
     int dependency = -1;
     if ((flags & FrameType.FLAG_PRIORITY) != 0) {
-      if (start + 5 > payload + length - padding) {
+      if (start + 5 > payload + length) {
         throw Http2Exception.connectionError(Http2ErrorCode.FRAME_SIZE_ERROR, "HEADERS too short for priority");
+      }
+      if (start + 5 > payload + length - padding) {
+        throw Http2Exception.connectionError(
+            Http2ErrorCode.PROTOCOL_ERROR, "HEADERS padding leaves no room for the priority fields");
       }
       dependency = Bytes.readInt(buf, start) & 0x7fffffff;
       start += 5;
@@ -131,8 +143,9 @@ final class FrameReader {
     blockContinuations = 0;
     appendBlock(start, fragmentLength);
     blockEndStream = (flags & FrameType.FLAG_END_STREAM) != 0;
+    blockDependency = dependency;
     if ((flags & FrameType.FLAG_END_HEADERS) != 0) {
-      finishBlock(handler, streamId, dependency);
+      finishBlock(handler, streamId);
     } else {
       blockStreamId = streamId;
     }
@@ -151,7 +164,7 @@ final class FrameReader {
     appendBlock(payload, length);
     if ((flags & FrameType.FLAG_END_HEADERS) != 0) {
       blockStreamId = 0;
-      finishBlock(handler, streamId, -1);
+      finishBlock(handler, streamId);
     }
   }
 
@@ -167,7 +180,7 @@ final class FrameReader {
     blockLength += length;
   }
 
-  private void finishBlock(FrameHandler handler, int streamId, int dependency) throws Http2Exception {
+  private void finishBlock(FrameHandler handler, int streamId) throws Http2Exception {
     Http2Headers headers = new Http2Headers();
     boolean tooLarge = false;
     try {
@@ -182,7 +195,7 @@ final class FrameReader {
     }
     blockLength = 0;
     // The block is decoded before any stream error, so the HPACK state stays in sync.
-    if (dependency == streamId) {
+    if (blockDependency == streamId) {
       throw Http2Exception.streamError(streamId, Http2ErrorCode.PROTOCOL_ERROR, "stream depends on itself");
     }
     if (tooLarge) {

@@ -29,7 +29,9 @@ import java.util.logging.Logger;
 public final class Http2Connection implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Http2Connection.class.getName());
   private static final AtomicInteger IDS = new AtomicInteger();
-  private static final int RECENT_RESETS = 64;
+  /** How many closed stream ids we remember, to tell late frames from protocol errors. */
+  private static final int RECENT_STREAMS = 64;
+  private static final int PREFACE_TIMEOUT_MILLIS = 20_000;
 
   private final boolean client;
   private final Socket socket;
@@ -47,8 +49,10 @@ public final class Http2Connection implements AutoCloseable {
 
   // Guarded by lock.
   private final Map<Integer, Http2Stream> streams = new HashMap<>();
-  private final int[] recentlyReset = new int[RECENT_RESETS];
+  private final int[] recentlyReset = new int[RECENT_STREAMS];
   private int recentlyResetNext;
+  private final int[] recentlyClosed = new int[RECENT_STREAMS];
+  private int recentlyClosedNext;
   private int nextLocalStreamId;
   private int lastPeerStreamId;
   private int activeLocalStreams;
@@ -344,6 +348,8 @@ public final class Http2Connection implements AutoCloseable {
     }
     stream.removed = true;
     streams.remove(stream.id);
+    recentlyClosed[recentlyClosedNext] = stream.id;
+    recentlyClosedNext = (recentlyClosedNext + 1) % RECENT_STREAMS;
     if (isLocal(stream.id)) {
       activeLocalStreams--;
     } else {
@@ -362,11 +368,15 @@ public final class Http2Connection implements AutoCloseable {
 
   private void rememberReset(int streamId) {
     recentlyReset[recentlyResetNext] = streamId;
-    recentlyResetNext = (recentlyResetNext + 1) % RECENT_RESETS;
+    recentlyResetNext = (recentlyResetNext + 1) % RECENT_STREAMS;
   }
 
   private boolean wasRecentlyReset(int streamId) {
-    for (int id : recentlyReset) {
+    return contains(recentlyReset, streamId);
+  }
+
+  private static boolean contains(int[] ids, int streamId) {
+    for (int id : ids) {
       if (id == streamId) {
         return true;
       }
@@ -465,7 +475,10 @@ public final class Http2Connection implements AutoCloseable {
         new StreamFailure(StreamFailure.Kind.CONNECTION_LOST, null, "connection closed by peer");
     try {
       if (!client) {
+        // A peer that connects and says nothing must not hold a connection forever.
+        socket.setSoTimeout(PREFACE_TIMEOUT_MILLIS);
         reader.readPreface();
+        socket.setSoTimeout(0);
       }
       FrameDispatcher dispatcher = new FrameDispatcher();
       boolean more = true;
@@ -609,8 +622,6 @@ public final class Http2Connection implements AutoCloseable {
           if (stream.recvWindow < 0) {
             throw Http2Exception.streamError(streamId, Http2ErrorCode.FLOW_CONTROL_ERROR, "stream window exceeded");
           }
-          // Padding is never consumed by the application: return it at once.
-          stream.recvUnacked += flowControlledLength - length;
           if (endStream) {
             stream.remoteEnded = true;
           }
@@ -619,6 +630,9 @@ public final class Http2Connection implements AutoCloseable {
         lock.unlock();
       }
       if (stream != null) {
+        if (flowControlledLength > length) {
+          consumed(stream, flowControlledLength - length); // no application ever consumes padding
+        }
         Http2StreamListener listener = stream.listener;
         if (listener != null) {
           listener.onData(stream, buf, offset, length, endStream);
@@ -643,6 +657,9 @@ public final class Http2Connection implements AutoCloseable {
       lock.lock();
       try {
         blocks = ++stream.headerBlocksReceived;
+        HeaderValidator.Kind kind =
+            blocks > 1 ? HeaderValidator.Kind.TRAILERS : client ? HeaderValidator.Kind.RESPONSE : HeaderValidator.Kind.REQUEST;
+        HeaderValidator.validate(streamId, headers, kind);
         if (blocks > 1 && !endStream) {
           throw Http2Exception.streamError(streamId, Http2ErrorCode.PROTOCOL_ERROR, "trailers without END_STREAM");
         }
@@ -723,9 +740,14 @@ public final class Http2Connection implements AutoCloseable {
         }
         if (streamId <= lastPeerStreamId) {
           if (wasRecentlyReset(streamId)) {
-            return null;
+            return null; // sent before the peer saw our RST_STREAM
           }
-          throw Http2Exception.connectionError(Http2ErrorCode.STREAM_CLOSED, "HEADERS on closed stream " + streamId);
+          if (contains(recentlyClosed, streamId)) {
+            throw Http2Exception.connectionError(Http2ErrorCode.STREAM_CLOSED, "HEADERS on closed stream " + streamId);
+          }
+          // New stream ids must increase (RFC 9113 5.1.1).
+          throw Http2Exception.connectionError(
+              Http2ErrorCode.PROTOCOL_ERROR, "stream id " + streamId + " is not above " + lastPeerStreamId);
         }
         lastPeerStreamId = streamId;
         if (goAwaySent) {
@@ -753,7 +775,8 @@ public final class Http2Connection implements AutoCloseable {
     }
 
     @Override
-    public void onPriority(int streamId, int dependency) {
+    public void onPriority(int streamId, int dependency) throws Http2Exception {
+      requireSettingsFirst();
       // Priorities are advisory (RFC 9113 5.3); we schedule streams first come, first served.
     }
 

@@ -1,0 +1,105 @@
+package dev.shuttle.http2;
+
+/**
+ * Rejects malformed header blocks (RFC 9113 section 8.2 and 8.3): field names must be lower-case
+ * tokens, values free of NUL, CR and LF, pseudo-headers known, unique and first, and no
+ * connection-specific fields. A malformed block is a stream error of type PROTOCOL_ERROR.
+ */
+final class HeaderValidator {
+  enum Kind {
+    REQUEST,
+    RESPONSE,
+    TRAILERS
+  }
+
+  private HeaderValidator() {}
+
+  static void validate(int streamId, Http2Headers headers, Kind kind) throws Http2Exception {
+    boolean regularSeen = false;
+    int pseudoSeen = 0; // bit per known pseudo-header, to catch duplicates
+    for (int i = 0; i < headers.size(); i++) {
+      String name = headers.name(i);
+      String value = headers.value(i);
+      checkValue(streamId, name, value);
+      if (name.startsWith(":")) {
+        if (regularSeen) {
+          throw malformed(streamId, "pseudo-header " + name + " after a regular field");
+        }
+        int bit = pseudoBit(name, kind);
+        if (bit == 0) {
+          throw malformed(streamId, "pseudo-header " + name + " not allowed here");
+        }
+        if ((pseudoSeen & bit) != 0) {
+          throw malformed(streamId, "duplicate " + name);
+        }
+        pseudoSeen |= bit;
+        continue;
+      }
+      regularSeen = true;
+      checkName(streamId, name);
+      switch (name) {
+        case "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade" ->
+            throw malformed(streamId, "connection-specific field " + name);
+        case "te" -> {
+          if (!value.equals("trailers")) {
+            throw malformed(streamId, "te other than trailers");
+          }
+        }
+        default -> {}
+      }
+    }
+    if (kind == Kind.REQUEST && (pseudoSeen & REQUIRED_REQUEST) != REQUIRED_REQUEST) {
+      throw malformed(streamId, "request lacks :method, :scheme or :path");
+    }
+    if (kind == Kind.RESPONSE && pseudoSeen == 0) {
+      throw malformed(streamId, "response lacks :status");
+    }
+  }
+
+  private static final int METHOD = 1;
+  private static final int SCHEME = 2;
+  private static final int PATH = 4;
+  private static final int AUTHORITY = 8;
+  private static final int PROTOCOL = 16;
+  private static final int STATUS = 32;
+  private static final int REQUIRED_REQUEST = METHOD | SCHEME | PATH;
+
+  private static int pseudoBit(String name, Kind kind) {
+    if (kind == Kind.REQUEST) {
+      return switch (name) {
+        case ":method" -> METHOD;
+        case ":scheme" -> SCHEME;
+        case ":path" -> PATH;
+        case ":authority" -> AUTHORITY;
+        case ":protocol" -> PROTOCOL;
+        default -> 0;
+      };
+    }
+    return kind == Kind.RESPONSE && name.equals(":status") ? STATUS : 0;
+  }
+
+  private static void checkName(int streamId, String name) throws Http2Exception {
+    if (name.isEmpty()) {
+      throw malformed(streamId, "empty field name");
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c <= 0x20 || c >= 0x7f || (c >= 'A' && c <= 'Z') || c == ':') {
+        throw malformed(streamId, "invalid character in field name " + name);
+      }
+    }
+  }
+
+  private static void checkValue(int streamId, String name, String value) throws Http2Exception {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c == 0 || c == '\r' || c == '\n') {
+        throw malformed(streamId, "invalid character in value of " + name);
+      }
+    }
+  }
+
+  private static Http2Exception malformed(int streamId, String message) {
+    return Http2Exception.streamError(streamId, Http2ErrorCode.PROTOCOL_ERROR, "malformed headers: " + message);
+  }
+}
