@@ -35,11 +35,9 @@ public final class Status {
 
     private static final Code[] BY_VALUE = values();
     private final int value;
-    private final Status status;
 
     Code(int value) {
       this.value = value;
-      this.status = new Status(this, null, null);
     }
 
     /** The number sent as {@code grpc-status}. */
@@ -49,7 +47,7 @@ public final class Status {
 
     /** The status with this code and no description. */
     public Status toStatus() {
-      return status;
+      return BY_CODE[ordinal()];
     }
 
     /** The code for a wire value; values outside 0..16 are {@link #UNKNOWN}, as the spec asks. */
@@ -57,6 +55,10 @@ public final class Status {
       return value >= 0 && value < BY_VALUE.length ? BY_VALUE[value] : UNKNOWN;
     }
   }
+
+  // Built here, not in Code: Code must initialise without touching Status, or using Code first
+  // would see these constants half made.
+  private static final Status[] BY_CODE = byCode();
 
   public static final Status OK = Code.OK.toStatus();
   public static final Status CANCELLED = Code.CANCELLED.toStatus();
@@ -75,6 +77,15 @@ public final class Status {
   public static final Status UNAVAILABLE = Code.UNAVAILABLE.toStatus();
   public static final Status DATA_LOSS = Code.DATA_LOSS.toStatus();
   public static final Status UNAUTHENTICATED = Code.UNAUTHENTICATED.toStatus();
+
+  private static Status[] byCode() {
+    Code[] codes = Code.values();
+    Status[] statuses = new Status[codes.length];
+    for (Code code : codes) {
+      statuses[code.ordinal()] = new Status(code, null, null);
+    }
+    return statuses;
+  }
 
   private final Code code;
   private final String description;

@@ -111,7 +111,7 @@ class StreamingCallTest {
     assertEquals(1, got.size());
     assertTrue(serverSawCancel.await(10, TimeUnit.SECONDS));
     StatusException afterClose = assertThrows(StatusException.class, () -> {
-      ResponseStream<String> s = channel.serverStreamingCall(COUNT, "1", CallOptions.DEFAULT);
+      ResponseStream<String> s = channel.serverStreamingCall(COUNT, "1000000", CallOptions.DEFAULT);
       s.close();
       s.receive();
     });

@@ -366,6 +366,10 @@ public final class ClientCall<Req, Resp>
         complete(GrpcHeaders.statusFromTrailers(block), received, false);
         return;
       }
+      ResponseMetadata holder = options.responseMetadata();
+      if (holder != null) {
+        holder.setHeaders(received);
+      }
       lock.lock();
       try {
         headers = received;
@@ -373,10 +377,6 @@ public final class ClientCall<Req, Resp>
         changed.signalAll();
       } finally {
         lock.unlock();
-      }
-      ResponseMetadata holder = options.responseMetadata();
-      if (holder != null) {
-        holder.setHeaders(received);
       }
       return;
     }
@@ -511,6 +511,12 @@ public final class ClientCall<Req, Resp>
       if (status != null) {
         return false;
       }
+      // The holder is filled before the status is published: a caller woken by the status
+      // must find the trailers there.
+      ResponseMetadata holder = options.responseMetadata();
+      if (holder != null && endTrailers != null) {
+        holder.setTrailers(endTrailers);
+      }
       status = end;
       cancelledLocally = local;
       if (endTrailers != null) {
@@ -524,10 +530,6 @@ public final class ClientCall<Req, Resp>
     }
     if (timer != null) {
       timer.cancel(false);
-    }
-    ResponseMetadata holder = options.responseMetadata();
-    if (holder != null && endTrailers != null) {
-      holder.setTrailers(endTrailers);
     }
     return true;
   }
