@@ -1,0 +1,115 @@
+package dev.shuttle.compiler;
+
+import java.util.List;
+
+/**
+ * Writes {@code <S>Client}: an immutable client bound to a channel and call options, with one
+ * method per rpc (two for unary rpcs: blocking and future-returning).
+ */
+final class ClientClassEmitter {
+  private ClientClassEmitter() {}
+
+  static String emit(ServiceModel model) {
+    LocalNames n = model.locals();
+    String self = model.clientClass();
+    SourceWriter out = new SourceWriter();
+    EmitSupport.preamble(out, model);
+    out.javadoc(
+        Javadoc.compose(
+            model.comment(),
+            model.deprecated(),
+            "Client of {@code " + model.fullName() + "}. Immutable and thread-safe: the {@code with}",
+            "methods return a new client, so one can be shared and specialised per call."));
+    EmitSupport.classAnnotations(out, model);
+    out.open("public final class " + self + " {");
+    out.line("private final dev.shuttle.Channel " + n.channel() + ";");
+    out.line("private final dev.shuttle.CallOptions " + n.options() + ";");
+    out.blank();
+    out.openList(
+        "private " + self,
+        List.of("dev.shuttle.Channel " + n.channel(), "dev.shuttle.CallOptions " + n.options()),
+        " {");
+    out.line("this." + n.channel() + " = java.util.Objects.requireNonNull(" + n.channel() + ", \"channel\");");
+    out.line("this." + n.options() + " = java.util.Objects.requireNonNull(" + n.options() + ", \"options\");");
+    out.close("}");
+    out.blank();
+    out.line("/** A client that makes its calls on {@code channel}, with default call options. */");
+    out.open("public static " + self + " of(dev.shuttle.Channel " + n.channel() + ") {");
+    out.line("return new " + self + "(" + n.channel() + ", dev.shuttle.CallOptions.DEFAULT);");
+    out.close("}");
+    out.blank();
+    out.line("/** A client like this one whose calls use {@code options} instead. */");
+    out.open("public " + self + " withOptions(dev.shuttle.CallOptions " + n.options() + ") {");
+    out.line("return new " + self + "(this." + n.channel() + ", " + n.options() + ");");
+    out.close("}");
+    out.blank();
+    out.line("/** A client like this one whose calls each get {@code timeout} to complete. */");
+    out.open("public " + self + " withTimeout(java.time.Duration " + n.timeout() + ") {");
+    out.line("return withOptions(this." + n.options() + ".withTimeout(" + n.timeout() + "));");
+    out.close("}");
+    out.blank();
+    out.line("/** A client like this one whose calls send {@code metadata} as request headers. */");
+    out.open("public " + self + " withMetadata(dev.shuttle.Metadata " + n.metadata() + ") {");
+    out.line("return withOptions(this." + n.options() + ".withMetadata(" + n.metadata() + "));");
+    out.close("}");
+    for (ServiceModel.Rpc rpc : model.rpcs()) {
+      out.blank();
+      call(out, model, rpc);
+    }
+    out.close("}");
+    return out.toString();
+  }
+
+  private static void call(SourceWriter out, ServiceModel model, ServiceModel.Rpc rpc) {
+    LocalNames n = model.locals();
+    String descriptor = model.serviceClass() + "." + rpc.constant();
+    String request = rpc.requestType() + " " + n.request();
+    String types = "<" + rpc.requestType() + ", " + rpc.responseType() + ">";
+    String name = "{@code " + model.fullMethodName(rpc) + "}";
+    switch (rpc.kind()) {
+      case UNARY -> {
+        callDoc(out, rpc, "Calls " + name + " and waits for its response.", "",
+            "@throws dev.shuttle.StatusException when the call fails");
+        out.openList("public " + rpc.responseType() + " " + rpc.method(), List.of(request), " {");
+        out.line("return " + n.channel() + ".unaryCall(" + descriptor + ", " + n.request() + ", " + n.options() + ");");
+        out.close("}");
+        out.blank();
+        callDoc(out, rpc, "Calls " + name + " without waiting. The future fails with a",
+            "{@link dev.shuttle.StatusException} when the call does.");
+        out.openList(
+            "public java.util.concurrent.CompletableFuture<" + rpc.responseType() + "> " + rpc.asyncMethod(),
+            List.of(request),
+            " {");
+        out.line("return " + n.channel() + ".unaryCallAsync(" + descriptor + ", " + n.request() + ", " + n.options() + ");");
+        out.close("}");
+      }
+      case SERVER_STREAMING -> {
+        callDoc(out, rpc, "Starts " + name + "; read the responses from the returned stream and close",
+            "it (try-with-resources) to cancel the call early.");
+        out.openList(
+            "public dev.shuttle.ResponseStream<" + rpc.responseType() + "> " + rpc.method(), List.of(request), " {");
+        out.line("return " + n.channel() + ".serverStreamingCall(" + descriptor + ", " + n.request() + ", " + n.options() + ");");
+        out.close("}");
+      }
+      case CLIENT_STREAMING -> {
+        callDoc(out, rpc, "Starts " + name + ": send the requests, then {@code finish()} for the",
+            "response.");
+        out.open("public dev.shuttle.ClientStreamingCall" + types + " " + rpc.method() + "() {");
+        out.line("return " + n.channel() + ".clientStreamingCall(" + descriptor + ", " + n.options() + ");");
+        out.close("}");
+      }
+      case BIDI_STREAMING -> {
+        callDoc(out, rpc, "Starts " + name + ": send requests and read responses independently;",
+            "{@code halfClose()} when done sending.");
+        out.open("public dev.shuttle.BidiCall" + types + " " + rpc.method() + "() {");
+        out.line("return " + n.channel() + ".bidiStreamingCall(" + descriptor + ", " + n.options() + ");");
+        out.close("}");
+      }
+    }
+  }
+
+  private static void callDoc(SourceWriter out, ServiceModel.Rpc rpc, String... text) {
+    out.javadoc(Javadoc.compose(rpc.comment(), rpc.deprecated(), text));
+    EmitSupport.deprecatedIf(out, rpc.deprecated());
+  }
+}
