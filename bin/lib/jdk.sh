@@ -40,3 +40,8 @@ if ! SHUTTLE_JDK=$(shuttle_find_jdk); then
 fi
 export JAVA_HOME="$SHUTTLE_JDK"
 export JAVA="$JAVA_HOME/bin/java"
+# protobuf-java still uses sun.misc.Unsafe; JDK 24+ warns about it on every start unless allowed.
+SHUTTLE_JAVA_OPTS=()
+if [ "$(shuttle_java_major "$JAVA")" -ge 24 ]; then
+  SHUTTLE_JAVA_OPTS+=(--sun-misc-unsafe-memory-access=allow)
+fi

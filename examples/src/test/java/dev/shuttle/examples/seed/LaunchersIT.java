@@ -1,0 +1,99 @@
+package dev.shuttle.examples.seed;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The launchers other tools drive, {@code bin/seed-server} and {@code bin/seed-client}: their
+ * arguments, the {@code listening} line, exit codes and a clean stop on SIGTERM, run from a
+ * directory other than the repository's against the seed's own Python code. An integration test:
+ * it runs after {@code package}, when the launchers find the examples built.
+ */
+class LaunchersIT {
+  private static final Path BIN = Paths.get("..", "bin").toAbsolutePath().normalize();
+
+  @TempDir static Path work;
+  private static SeedPython python;
+  private Process process;
+
+  @BeforeAll
+  static void generatePythonStubs() throws Exception {
+    python = SeedPython.in(work);
+  }
+
+  @AfterEach
+  void stop() throws InterruptedException {
+    if (process != null && process.isAlive()) {
+      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void seedServerServesTheSeedPythonClientAndStopsWithExitZeroOnSigterm() throws Exception {
+    int port = SeedPython.freePort();
+    process =
+        new ProcessBuilder(BIN.resolve("seed-server").toString(), "127.0.0.1:" + port)
+            .directory(work.toFile())
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    String first = CompletableFuture.supplyAsync(() -> readLine(out)).get(120, TimeUnit.SECONDS);
+    assertTrue(first != null && first.contains("listening"), "first line: " + first);
+
+    SeedPython.Run run = python.runClient("127.0.0.1:" + port);
+    assertEquals(0, run.exitCode(), run.output());
+    SeedPython.printedRandom(run.output());
+    assertEquals("id: \"123\"", readLine(out));
+
+    process.destroy(); // SIGTERM
+    assertTrue(process.waitFor(30, TimeUnit.SECONDS), "seed-server did not stop on SIGTERM");
+    assertEquals(0, process.exitValue());
+  }
+
+  @Test
+  void seedClientGetsANumberFromTheSeedPythonServer() throws Exception {
+    int port = SeedPython.freePort();
+    process = python.startServer(port, work.resolve("python-server.log"));
+
+    SeedPython.Run run =
+        SeedPython.runSeparately(List.of(BIN.resolve("seed-client").toString(), "127.0.0.1:" + port), work, 120);
+
+    assertEquals(0, run.exitCode(), run.output() + run.errors());
+    SeedPython.printedRandom(run.output());
+  }
+
+  @Test
+  void seedClientExitsNonZeroWithTheStatusOnStderrWhenNoServerListens() throws Exception {
+    int port = SeedPython.freePort();
+
+    SeedPython.Run run =
+        SeedPython.runSeparately(List.of(BIN.resolve("seed-client").toString(), "127.0.0.1:" + port), work, 120);
+
+    assertNotEquals(0, run.exitCode(), run.output());
+    assertTrue(run.errors().contains("UNAVAILABLE"), "stderr: " + run.errors());
+  }
+
+  private static String readLine(BufferedReader reader) {
+    try {
+      return reader.readLine();
+    } catch (java.io.IOException e) {
+      fail(e);
+      return null;
+    }
+  }
+}
