@@ -16,7 +16,6 @@ import dev.shuttle.http2.Http2StreamClosedException;
 import dev.shuttle.http2.Http2StreamListener;
 import dev.shuttle.http2.StreamFailure;
 import java.io.IOException;
-import java.util.ArrayDeque;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -50,18 +49,15 @@ public final class ClientCall<Req, Resp>
   private final MethodDescriptor<Req, Resp> method;
   private final CallOptions options;
   private final long deadline; // System.nanoTime() based; 0 when none
-  private final MessageDeframer deframer;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   // Guarded by lock.
-  private final ArrayDeque<byte[]> messages = new ArrayDeque<>(2);
+  private final InboundMessages messages;
   private Metadata headers;
   private Metadata trailers = new Metadata();
   private Status status;
   private boolean cancelledLocally;
-  private int heldWindow;
-  private String encoding;
   private ScheduledFuture<?> deadlineTimer;
   private int headerBlocks;
   private boolean refusedUnprocessed;
@@ -71,14 +67,12 @@ public final class ClientCall<Req, Resp>
   private Http2Stream stream; // set once in start(), before any frame can arrive for it
   private boolean halfClosed;
 
-  private final MessageDeframer.Sink onMessage = this::onMessage;
-
   public ClientCall(ConnectionSource source, MethodDescriptor<Req, Resp> method, CallOptions options) {
     this.source = source;
     this.method = method;
     this.options = options;
     this.deadline = options.timeout() == null ? 0 : Math.max(1, System.nanoTime() + options.timeout().toNanos());
-    this.deframer = new MessageDeframer(source.maxInboundMessageSize());
+    this.messages = new InboundMessages(source.maxInboundMessageSize());
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -282,9 +276,8 @@ public final class ClientCall<Req, Resp>
         return null;
       }
       message = messages.poll();
-      if (messages.isEmpty() && heldWindow > 0 && status == null) {
-        release = heldWindow;
-        heldWindow = 0;
+      if (status == null) {
+        release = messages.windowToRelease();
       }
     } finally {
       lock.unlock();
@@ -373,7 +366,7 @@ public final class ClientCall<Req, Resp>
       lock.lock();
       try {
         headers = received;
-        encoding = block.get(GrpcHeaders.GRPC_ENCODING);
+        messages.setEncoding(block.get(GrpcHeaders.GRPC_ENCODING));
         changed.signalAll();
       } finally {
         lock.unlock();
@@ -383,7 +376,7 @@ public final class ClientCall<Req, Resp>
     Status end = GrpcHeaders.statusFromTrailers(block);
     lock.lock();
     try {
-      if (!deframer.isAtMessageBoundary()) {
+      if (!messages.isAtMessageBoundary()) {
         end = Status.INTERNAL.withDescription("response ended inside a message");
       }
     } finally {
@@ -424,14 +417,12 @@ public final class ClientCall<Req, Resp>
         return;
       }
       try {
-        deframer.feed(data, offset, length, onMessage);
+        release = messages.onData(data, offset, length);
       } catch (StatusException e) {
         error = e.status();
       }
-      heldWindow += length;
-      if (messages.isEmpty()) {
-        release = heldWindow;
-        heldWindow = 0;
+      if (!messages.isEmpty()) {
+        changed.signalAll();
       }
     } finally {
       lock.unlock();
@@ -447,13 +438,6 @@ public final class ClientCall<Req, Resp>
       // END_STREAM on DATA means the server sent no trailers, hence no status.
       complete(Status.INTERNAL.withDescription("response ended without trailers"), null, false);
     }
-  }
-
-  /** Guarded by lock (called from the deframer). */
-  private void onMessage(byte[] message, boolean compressed) {
-    byte[] plain = compressed ? Compression.decompress(message, encoding, source.maxInboundMessageSize()) : message;
-    messages.add(plain);
-    changed.signalAll();
   }
 
   @Override

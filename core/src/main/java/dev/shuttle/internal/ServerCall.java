@@ -21,7 +21,6 @@ import dev.shuttle.http2.StreamFailure;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -46,19 +45,15 @@ public final class ServerCall<Req, Resp>
   private final ServerMethod<Req, Resp> method;
   private final MethodDescriptor<Req, Resp> descriptor;
   private final Metadata requestMetadata;
-  private final String encoding;
   private final long deadline; // System.nanoTime() based; 0 when none
-  private final int maxInboundMessageSize;
   private final Executor executor;
-  private final MessageDeframer deframer;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   // Guarded by lock.
-  private final ArrayDeque<byte[]> messages = new ArrayDeque<>(2);
+  private final InboundMessages messages;
   private boolean halfClosed;
   private Status cancelStatus;
-  private int heldWindow;
   private boolean started;
   private ScheduledFuture<?> deadlineTimer;
 
@@ -69,8 +64,6 @@ public final class ServerCall<Req, Resp>
   private boolean closed;
   private Metadata responseHeaders;
   private Metadata responseTrailers;
-
-  private final MessageDeframer.Sink onMessage = this::onMessage;
 
   ServerCall(
       Http2Stream stream,
@@ -83,11 +76,10 @@ public final class ServerCall<Req, Resp>
     this.method = method;
     this.descriptor = method.descriptor();
     this.requestMetadata = GrpcHeaders.toMetadata(headers);
-    this.encoding = headers.get(GrpcHeaders.GRPC_ENCODING);
     this.deadline = timeoutNanos > 0 ? Math.max(1, System.nanoTime() + timeoutNanos) : 0;
-    this.maxInboundMessageSize = maxInboundMessageSize;
     this.executor = executor;
-    this.deframer = new MessageDeframer(maxInboundMessageSize);
+    this.messages = new InboundMessages(maxInboundMessageSize);
+    messages.setEncoding(headers.get(GrpcHeaders.GRPC_ENCODING));
   }
 
   /** Called on the reader thread once the call is set up as the stream's listener. */
@@ -131,17 +123,17 @@ public final class ServerCall<Req, Resp>
         return;
       }
       try {
-        deframer.feed(data, offset, length, onMessage);
+        release = messages.onData(data, offset, length);
       } catch (StatusException e) {
         error = e.status();
         return;
       }
-      // Window goes back while the application has nothing to read: it is waiting for these
-      // bytes. With a message already waiting, we hold it, so a slow reader slows the sender.
-      heldWindow += length;
-      if (messages.isEmpty()) {
-        release = heldWindow;
-        heldWindow = 0;
+      if (!descriptor.type().clientStreams() && messages.size() > 1) {
+        error = Status.INTERNAL.withDescription("more than one request message for " + descriptor.type());
+        return;
+      }
+      if (!messages.isEmpty()) {
+        changed.signalAll();
       }
     } finally {
       lock.unlock();
@@ -157,15 +149,6 @@ public final class ServerCall<Req, Resp>
     }
   }
 
-  private void onMessage(byte[] message, boolean compressed) {
-    byte[] plain = compressed ? Compression.decompress(message, encoding, maxInboundMessageSize) : message;
-    if (!descriptor.type().clientStreams() && !messages.isEmpty()) {
-      throw new StatusException(Status.INTERNAL.withDescription("more than one request message for " + descriptor.type()));
-    }
-    messages.add(plain);
-    changed.signalAll();
-  }
-
   private void onEndOfRequest() {
     boolean startNow = false;
     Status error = null;
@@ -176,7 +159,7 @@ public final class ServerCall<Req, Resp>
       }
       halfClosed = true;
       changed.signalAll();
-      if (!deframer.isAtMessageBoundary()) {
+      if (!messages.isAtMessageBoundary()) {
         error = Status.INTERNAL.withDescription("request ended inside a message");
       } else if (!descriptor.type().clientStreams()) {
         if (messages.size() != 1) {
@@ -467,10 +450,7 @@ public final class ServerCall<Req, Resp>
       if (message == null) {
         return null;
       }
-      if (messages.isEmpty() && heldWindow > 0) {
-        release = heldWindow;
-        heldWindow = 0;
-      }
+      release = messages.windowToRelease();
     } finally {
       lock.unlock();
     }

@@ -309,9 +309,7 @@ public final class Http2Connection implements AutoCloseable {
       }
       writer.enqueue(new WriteOp.Control(Frames.rstStream(stream.id, code)));
       rememberReset(stream.id);
-      stream.localEnded = true;
-      stream.remoteEnded = true;
-      remove(stream);
+      closeStream(stream, null);
     } finally {
       lock.unlock();
     }
@@ -339,6 +337,14 @@ public final class Http2Connection implements AutoCloseable {
       stream.remoteEnded = true;
       remove(stream);
     }
+  }
+
+  /** Ends both directions of a stream at once (reset, failure); guarded by lock. */
+  private void closeStream(Http2Stream stream, StreamFailure failure) {
+    stream.failure = failure;
+    stream.localEnded = true;
+    stream.remoteEnded = true;
+    remove(stream);
   }
 
   /** Forgets a finished stream; guarded by lock. */
@@ -439,10 +445,7 @@ public final class Http2Connection implements AutoCloseable {
       terminationFailure = failure;
       failed = new ArrayList<>(streams.values());
       for (Http2Stream stream : failed) {
-        stream.failure = failure;
-        stream.localEnded = true;
-        stream.remoteEnded = true;
-        remove(stream);
+        closeStream(stream, failure);
       }
       changed.signalAll();
     } finally {
@@ -566,10 +569,7 @@ public final class Http2Connection implements AutoCloseable {
       rememberReset(e.streamId());
       stream = streams.get(e.streamId());
       if (stream != null) {
-        stream.failure = new StreamFailure(StreamFailure.Kind.PROTOCOL_ERROR, e.code(), e.getMessage());
-        stream.localEnded = true;
-        stream.remoteEnded = true;
-        remove(stream);
+        closeStream(stream, new StreamFailure(StreamFailure.Kind.PROTOCOL_ERROR, e.code(), e.getMessage()));
       }
     } finally {
       lock.unlock();
@@ -796,10 +796,7 @@ public final class Http2Connection implements AutoCloseable {
         StreamFailure.Kind kind =
             code == Http2ErrorCode.REFUSED_STREAM ? StreamFailure.Kind.REFUSED : StreamFailure.Kind.RESET_BY_PEER;
         failure = new StreamFailure(kind, code, "stream reset by peer: " + code);
-        stream.failure = failure;
-        stream.localEnded = true;
-        stream.remoteEnded = true;
-        remove(stream);
+        closeStream(stream, failure);
       } finally {
         lock.unlock();
       }
@@ -889,10 +886,7 @@ public final class Http2Connection implements AutoCloseable {
         goAwayReceived = true;
         for (Http2Stream stream : new ArrayList<>(streams.values())) {
           if (isLocal(stream.id) && stream.id > lastStreamId) {
-            stream.failure = failure;
-            stream.localEnded = true;
-            stream.remoteEnded = true;
-            remove(stream);
+            closeStream(stream, failure);
             refused.add(stream);
           }
         }
