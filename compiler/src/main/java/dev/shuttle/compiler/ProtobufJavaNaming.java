@@ -6,7 +6,6 @@ import com.google.protobuf.DescriptorProtos.EnumDescriptorProto;
 import com.google.protobuf.DescriptorProtos.FeatureSet;
 import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import com.google.protobuf.DescriptorProtos.ServiceDescriptorProto;
-import com.google.protobuf.JavaFeaturesProto.JavaFeatures;
 import com.google.protobuf.JavaFeaturesProto.JavaFeatures.NestInFileClassFeature.NestInFileClass;
 
 /**
@@ -47,17 +46,16 @@ final class ProtobufJavaNaming {
    * Whether a top-level type's class is nested in the outer class rather than in a file of its
    * own. Before edition 2024 that is all or nothing: {@code java_multiple_files}. From 2024 on
    * each top-level type says so with the {@code pb.java.nest_in_file_class} feature, which
-   * defaults to no.
+   * defaults to no (protoc allows it on top-level types only, so there is nothing to inherit).
    */
   static boolean nestedInOuterClass(FileDescriptorProto file, FeatureSet typeFeatures) {
     if (!isEdition2024OrLater(file)) {
       return !file.getOptions().getJavaMultipleFiles();
     }
-    NestInFileClass nest = explicitNesting(typeFeatures);
-    if (nest == null) {
-      nest = explicitNesting(file.getOptions().getFeatures());
+    if (!typeFeatures.hasExtension(JavaFeatureSupport.JAVA)) {
+      return false;
     }
-    return nest == NestInFileClass.YES;
+    return typeFeatures.getExtension(JavaFeatureSupport.JAVA).getNestInFileClass() == NestInFileClass.YES;
   }
 
   /** The file's edition, with proto2 and proto3 files mapped to their pseudo-editions. */
@@ -71,15 +69,6 @@ final class ProtobufJavaNaming {
 
   static boolean isEdition2024OrLater(FileDescriptorProto file) {
     return edition(file).getNumber() >= Edition.EDITION_2024_VALUE;
-  }
-
-  // Only set features are looked at: an unset one inherits from the enclosing scope.
-  private static NestInFileClass explicitNesting(FeatureSet features) {
-    if (!features.hasExtension(JavaFeatureSupport.JAVA)) {
-      return null;
-    }
-    JavaFeatures java = features.getExtension(JavaFeatureSupport.JAVA);
-    return java.hasNestInFileClass() ? java.getNestInFileClass() : null;
   }
 
   private static boolean declaresType(FileDescriptorProto file, String name) {
