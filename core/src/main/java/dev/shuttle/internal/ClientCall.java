@@ -64,7 +64,8 @@ public final class ClientCall<Req, Resp>
 
   /** Serializes requests and the half-close, from the caller's thread. */
   private final ReentrantLock writeLock = new ReentrantLock();
-  private Http2Stream stream; // set once in start(), before any frame can arrive for it
+  // Set once in start(); volatile because the reader and timer threads may cancel through it.
+  private volatile Http2Stream stream;
   private boolean halfClosed;
 
   public ClientCall(ConnectionSource source, MethodDescriptor<Req, Resp> method, CallOptions options) {
@@ -194,8 +195,12 @@ public final class ClientCall<Req, Resp>
       throwIfFailed();
       MessageFramer.write(stream, bytes, false);
     } catch (Http2StreamClosedException e) {
+      // The server may answer before reading every request; what follows its OK is dropped, as
+      // the call has nothing more to do with it. Any other end is the caller's to know.
       throwIfFailed();
-      throw new StatusException(Status.CANCELLED.withDescription("call already ended"));
+      if (!hasEnded()) {
+        throw new StatusException(Status.CANCELLED.withDescription("call already ended"));
+      }
     } finally {
       writeLock.unlock();
     }
@@ -223,6 +228,15 @@ public final class ClientCall<Req, Resp>
   public Resp finish() {
     halfClose();
     return awaitSingleResponse();
+  }
+
+  private boolean hasEnded() {
+    lock.lock();
+    try {
+      return status != null;
+    } finally {
+      lock.unlock();
+    }
   }
 
   private void throwIfFailed() {

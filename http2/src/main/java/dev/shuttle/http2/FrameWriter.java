@@ -24,6 +24,7 @@ import java.util.function.Consumer;
 final class FrameWriter {
   private static final int FLUSH_THRESHOLD = 64 * 1024;
   private static final int MAX_RETAINED_BUFFER = 256 * 1024;
+  private static final int MAX_ROUNDS_PER_CALLER = 4;
 
   private final OutputStream out;
   private final Runnable closeSocket;
@@ -97,11 +98,18 @@ final class FrameWriter {
 
   /** Drains while holding {@code writing}; releases it only once the queue is seen empty. */
   private void drain() {
-    while (true) {
+    for (int round = 1; ; round++) {
       try {
         drainOnce();
       } catch (IOException e) {
         fail(e);
+      }
+      if (round >= MAX_ROUNDS_PER_CALLER && !queue.isEmpty() && Thread.currentThread() != helper) {
+        // Others keep queueing: hand the writing over (still held) to the helper, so that an
+        // application thread gets back to its own call.
+        helperWanted = true;
+        LockSupport.unpark(helper);
+        return;
       }
       writing.set(false);
       if (queue.isEmpty() || !writing.compareAndSet(false, true)) {

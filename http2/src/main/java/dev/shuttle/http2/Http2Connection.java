@@ -182,7 +182,7 @@ public final class Http2Connection implements AutoCloseable {
     }
     lock.lock();
     try {
-      while (!terminated && !goAwayReceived && activeLocalStreams >= peerMaxConcurrentStreams) {
+      while (!terminated && !goAwayReceived && !goAwaySent && activeLocalStreams >= peerMaxConcurrentStreams) {
         changed.await();
       }
       if (terminated || goAwayReceived || goAwaySent || nextLocalStreamId < 0) {
