@@ -4,6 +4,7 @@ import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.ExtensionRegistryLite;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.shuttle.Marshaller;
 import java.io.IOException;
 
@@ -34,8 +35,9 @@ public final class ProtoMarshaller<T extends MessageLite> implements Marshaller<
 
   @Override
   public T parse(byte[] bytes, int offset, int length) throws IOException {
-    CodedInputStream input = CodedInputStream.newInstance(bytes, offset, length);
-    // The array is ours alone once handed over, so the parser may alias it instead of copying.
+    // The array is ours alone once handed over, so bytes fields may be views of it instead of
+    // copies. protobuf aliases only input it was told is immutable, hence the wrap.
+    CodedInputStream input = UnsafeByteOperations.unsafeWrap(bytes, offset, length).newCodedInput();
     input.enableAliasing(true);
     T message = parser.parseFrom(input, ExtensionRegistryLite.getEmptyRegistry());
     input.checkLastTagWas(0);
