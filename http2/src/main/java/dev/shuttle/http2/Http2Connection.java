@@ -707,9 +707,9 @@ public final class Http2Connection implements AutoCloseable {
         }
       } else {
         String detail = "header list larger than " + config.maxHeaderListSize() + " bytes";
-        stream.failure = new StreamFailure(StreamFailure.Kind.HEADER_LIST_TOO_LARGE, Http2ErrorCode.CANCEL, detail);
+        StreamFailure failure = new StreamFailure(StreamFailure.Kind.HEADER_LIST_TOO_LARGE, Http2ErrorCode.CANCEL, detail);
         stream.reset(Http2ErrorCode.CANCEL);
-        notifyFailure(stream, stream.failure);
+        notifyFailure(stream, failure);
       }
       writer.flushAsync();
     }
