@@ -18,6 +18,18 @@ public interface Marshaller<T> {
   byte[] serialize(T message);
 
   /**
+   * The message's bytes after {@code headroom} free bytes, which the caller fills (gRPC puts its
+   * 5-byte message prefix there), so that framing a message needs no second array. The default
+   * copies {@link #serialize(Object)}; a marshaller that knows the size up front writes in place.
+   */
+  default byte[] serialize(T message, int headroom) {
+    byte[] bytes = serialize(message);
+    byte[] framed = new byte[headroom + bytes.length];
+    System.arraycopy(bytes, 0, framed, headroom, bytes.length);
+    return framed;
+  }
+
+  /**
    * Reads one message from {@code length} bytes at {@code offset}. Shuttle does not touch the
    * array after the call, so a parser may keep a view of it.
    *

@@ -162,7 +162,7 @@ public final class ClientCall<Req, Resp>
 
   private byte[] serialize(Req request) {
     try {
-      return method.requestMarshaller().serialize(request);
+      return MessageFramer.frame(method.requestMarshaller(), request);
     } catch (RuntimeException e) {
       throw new StatusException(Status.INTERNAL.withDescription("could not serialize request").withCause(e));
     }

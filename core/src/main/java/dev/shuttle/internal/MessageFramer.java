@@ -1,36 +1,29 @@
 package dev.shuttle.internal;
 
+import dev.shuttle.Marshaller;
 import dev.shuttle.http2.Http2Stream;
 import dev.shuttle.http2.Http2StreamClosedException;
 
-/** Writes gRPC length-prefixed messages to a stream. */
+/** Frames gRPC length-prefixed messages: 1 flag byte, 4 length bytes, then the message. */
 public final class MessageFramer {
-  /** Below this size the prefix and message are copied into one array, for one DATA frame. */
-  private static final int COPY_THRESHOLD = 16 * 1024 - 5;
+  public static final int PREFIX_LENGTH = 5;
 
   private MessageFramer() {}
 
-  /** Queues one uncompressed message; blocks while the peer's flow-control window is closed. */
-  public static void write(Http2Stream stream, byte[] message, boolean endStream) throws Http2StreamClosedException {
-    int n = message.length;
-    if (n <= COPY_THRESHOLD) {
-      byte[] framed = new byte[5 + n];
-      writePrefix(framed, n);
-      System.arraycopy(message, 0, framed, 5, n);
-      stream.writeData(framed, 0, framed.length, endStream);
-    } else {
-      byte[] prefix = new byte[5];
-      writePrefix(prefix, n);
-      stream.writeData(prefix, 0, 5, false);
-      stream.writeData(message, 0, n, endStream);
-    }
+  /** The message serialized behind room for its prefix, the prefix written: ready to send. */
+  public static <T> byte[] frame(Marshaller<T> marshaller, T message) {
+    byte[] framed = marshaller.serialize(message, PREFIX_LENGTH);
+    int length = framed.length - PREFIX_LENGTH;
+    framed[0] = 0; // not compressed
+    framed[1] = (byte) (length >>> 24);
+    framed[2] = (byte) (length >>> 16);
+    framed[3] = (byte) (length >>> 8);
+    framed[4] = (byte) length;
+    return framed;
   }
 
-  private static void writePrefix(byte[] b, int length) {
-    b[0] = 0;
-    b[1] = (byte) (length >>> 24);
-    b[2] = (byte) (length >>> 16);
-    b[3] = (byte) (length >>> 8);
-    b[4] = (byte) length;
+  /** Queues a framed message; blocks while the peer's flow-control window is closed. */
+  public static void write(Http2Stream stream, byte[] framed, boolean endStream) throws Http2StreamClosedException {
+    stream.writeData(framed, 0, framed.length, endStream);
   }
 }

@@ -395,7 +395,7 @@ public final class ServerCall<Req, Resp>
 
   private byte[] serialize(Resp response) {
     try {
-      return descriptor.responseMarshaller().serialize(response);
+      return MessageFramer.frame(descriptor.responseMarshaller(), response);
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "could not serialize response of " + descriptor.fullName(), e);
       throw new StatusException(Status.INTERNAL.withDescription("could not serialize response"));

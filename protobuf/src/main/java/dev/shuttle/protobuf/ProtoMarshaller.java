@@ -1,6 +1,7 @@
 package dev.shuttle.protobuf;
 
 import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.ExtensionRegistryLite;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
@@ -31,6 +32,21 @@ public final class ProtoMarshaller<T extends MessageLite> implements Marshaller<
   @Override
   public byte[] serialize(T message) {
     return message.toByteArray();
+  }
+
+  /** Writes the message straight behind the headroom: one array, no copy. */
+  @Override
+  public byte[] serialize(T message, int headroom) {
+    int size = message.getSerializedSize();
+    byte[] out = new byte[headroom + size];
+    CodedOutputStream output = CodedOutputStream.newInstance(out, headroom, size);
+    try {
+      message.writeTo(output);
+    } catch (IOException e) {
+      throw new IllegalStateException("writing to an array cannot fail", e);
+    }
+    output.checkNoSpaceLeft();
+    return out;
   }
 
   @Override

@@ -36,6 +36,15 @@ class ProtoMarshallerTest {
   }
 
   @Test
+  void serializesBehindHeadroomExactlyAsPlainSerialization() {
+    BytesValue message = BytesValue.of(ByteString.copyFromUtf8("payload"));
+    byte[] plain = marshaller.serialize(message);
+    byte[] framed = marshaller.serialize(message, 5);
+    assertEquals(5 + plain.length, framed.length);
+    assertEquals(ByteString.copyFrom(plain), ByteString.copyFrom(framed, 5, plain.length));
+  }
+
+  @Test
   void invalidBytesAreAnIOException() {
     byte[] garbage = {(byte) 0x0a, (byte) 0xff};
     assertThrows(IOException.class, () -> ProtoMarshaller.of(StringValue.getDefaultInstance()).parse(garbage, 0, garbage.length));
