@@ -167,6 +167,19 @@ public final class Server implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Tunes any HTTP/2 limit not covered above (CONTINUATION frames per header block, queued
+     * control frames, HPACK table size, frame size...), each of which has a safe default.
+     *
+     * <pre>{@code
+     * builder.http2(limits -> limits.maxQueuedControlFrames(1_000));
+     * }</pre>
+     */
+    public Builder http2(java.util.function.Consumer<Http2Config.Builder> limits) {
+      limits.accept(http2);
+      return this;
+    }
+
     /** Binds and starts serving. */
     public Server start() throws IOException {
       CallDispatcher dispatcher = new CallDispatcher(methods, executor, maxInboundMessageSize);

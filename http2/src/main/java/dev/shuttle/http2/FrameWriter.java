@@ -31,7 +31,7 @@ final class FrameWriter {
   private final Consumer<IOException> onFailure;
   private final ConcurrentLinkedQueue<WriteOp> queue = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean writing = new AtomicBoolean();
-  private final AtomicInteger queuedControlFrames = new AtomicInteger();
+  private final AtomicInteger queuedReplies = new AtomicInteger();
   private final HpackEncoder encoder = new HpackEncoder();
   private final Thread helper;
   private volatile boolean helperWanted;
@@ -55,10 +55,17 @@ final class FrameWriter {
     queue.add(op);
   }
 
-  /** Queues a control frame sent on the peer's behalf (acks, resets); returns the queued count. */
-  int enqueueControl(byte[] frame) {
-    queue.add(new WriteOp.Control(frame));
-    return queuedControlFrames.incrementAndGet();
+  /**
+   * Queues a frame the peer provoked ({@link WriteOp.Reply} or {@link WriteOp.SettingsAck});
+   * returns how many such frames are queued now.
+   */
+  int enqueueReply(WriteOp op) {
+    if (!(op instanceof WriteOp.Reply) && !(op instanceof WriteOp.SettingsAck)) {
+      throw new IllegalArgumentException("not a reply: " + op);
+    }
+    int queued = queuedReplies.incrementAndGet();
+    queue.add(op);
+    return queued;
   }
 
   /** Writes everything queued, on this thread unless another thread is already writing. */
@@ -128,12 +135,13 @@ final class FrameWriter {
       switch (op) {
         case WriteOp.Headers h -> writeHeaders(h);
         case WriteOp.Data d -> writeData(d);
-        case WriteOp.Control c -> {
-          queuedControlFrames.decrementAndGet();
-          buf.write(c.frame(), 0, c.frame().length);
+        case WriteOp.Control c -> buf.write(c.frame(), 0, c.frame().length);
+        case WriteOp.Reply r -> {
+          queuedReplies.decrementAndGet();
+          buf.write(r.frame(), 0, r.frame().length);
         }
         case WriteOp.SettingsAck s -> {
-          queuedControlFrames.decrementAndGet();
+          queuedReplies.decrementAndGet();
           if (s.headerTableSize() >= 0) {
             encoder.setMaxTableSize(s.headerTableSize());
           }

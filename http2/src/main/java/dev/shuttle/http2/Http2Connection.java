@@ -560,12 +560,24 @@ public final class Http2Connection implements AutoCloseable {
     }
   }
 
+  /**
+   * Queues a frame the peer provoked. A peer that keeps provoking them (PINGs, SETTINGS, stream
+   * errors) while not reading our side would grow the queue without bound: past the limit, the
+   * connection ends.
+   */
+  private void reply(WriteOp op) throws Http2Exception {
+    if (writer.enqueueReply(op) > config.maxQueuedControlFrames()) {
+      throw Http2Exception.connectionError(
+          Http2ErrorCode.ENHANCE_YOUR_CALM, "peer provokes control frames faster than it reads them");
+    }
+  }
+
   /** Ends one stream for a protocol violation on it: RST_STREAM, and the listener learns why. */
-  private void streamError(Http2Exception e) {
+  private void streamError(Http2Exception e) throws Http2Exception {
     Http2Stream stream;
     lock.lock();
     try {
-      writer.enqueue(new WriteOp.Control(Frames.rstStream(e.streamId(), e.code())));
+      reply(new WriteOp.Reply(Frames.rstStream(e.streamId(), e.code())));
       rememberReset(e.streamId());
       stream = streams.get(e.streamId());
       if (stream != null) {
@@ -768,8 +780,8 @@ public final class Http2Connection implements AutoCloseable {
     }
 
     /** Refuses a new stream without processing it; guarded by lock. */
-    private void refuse(int streamId) {
-      writer.enqueue(new WriteOp.Control(Frames.rstStream(streamId, Http2ErrorCode.REFUSED_STREAM)));
+    private void refuse(int streamId) throws Http2Exception {
+      reply(new WriteOp.Reply(Frames.rstStream(streamId, Http2ErrorCode.REFUSED_STREAM)));
       rememberReset(streamId);
       writer.flushAsync();
     }
@@ -843,7 +855,7 @@ public final class Http2Connection implements AutoCloseable {
       }
       int tableSize = settings.has(FrameType.SETTINGS_HEADER_TABLE_SIZE) ? settings.headerTableSize() : -1;
       int frameSize = settings.has(FrameType.SETTINGS_MAX_FRAME_SIZE) ? settings.maxFrameSize() : -1;
-      writer.enqueue(new WriteOp.SettingsAck(tableSize, frameSize));
+      reply(new WriteOp.SettingsAck(tableSize, frameSize));
       writer.flushAsync();
     }
 
@@ -869,9 +881,7 @@ public final class Http2Connection implements AutoCloseable {
       if (ack) {
         return;
       }
-      if (writer.enqueueControl(Frames.ping(true, payload)) > config.maxQueuedControlFrames()) {
-        throw Http2Exception.connectionError(Http2ErrorCode.ENHANCE_YOUR_CALM, "peer does not read its PING acks");
-      }
+      reply(new WriteOp.Reply(Frames.ping(true, payload)));
       writer.flushAsync();
     }
 
