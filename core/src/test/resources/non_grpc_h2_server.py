@@ -32,6 +32,20 @@ def grpc_frame(payload):
     return b"\x00" + struct.pack(">I", len(payload)) + payload
 
 
+# gRPC responses broken in one way each: (extra headers, DATA, trailers or None for END_STREAM on DATA).
+MALFORMED_GRPC = {
+    "BadGrpcStatus": ([], grpc_frame(b"pong"), [("grpc-status", "abc")]),
+    "MissingGrpcStatus": ([], grpc_frame(b"pong"), [("grpc-message", "no status here")]),
+    "NoTrailers": ([], grpc_frame(b"pong"), None),
+    "TruncatedMessage": ([], b"\x00" + struct.pack(">I", 10) + b"pong", [("grpc-status", "0")]),
+    "InvalidFlag": ([], b"\x02" + struct.pack(">I", 4) + b"pong", [("grpc-status", "0")]),
+    "CompressedWithoutEncoding": ([], b"\x01" + struct.pack(">I", 4) + b"pong", [("grpc-status", "0")]),
+    "UnknownEncoding": ([("grpc-encoding", "snappy")], b"\x01" + struct.pack(">I", 4) + b"pong", [("grpc-status", "0")]),
+    "CorruptGzip": ([("grpc-encoding", "gzip")], b"\x01" + struct.pack(">I", 4) + b"pong", [("grpc-status", "0")]),
+    "TwoMessagesForUnary": ([], grpc_frame(b"pong") + grpc_frame(b"pong"), [("grpc-status", "0")]),
+}
+
+
 def respond(conn, stream_id, method):
     """Queues the answer; returns True when the connection must then be closed."""
     if method.startswith("Status"):
@@ -46,6 +60,12 @@ def respond(conn, stream_id, method):
         conn.send_headers(stream_id, [(":status", "200"), ("content-type", "application/grpc")])
         conn.send_data(stream_id, grpc_frame(b"pong"))
         conn.send_headers(stream_id, [("grpc-status", "0")], end_stream=True)
+    elif method in MALFORMED_GRPC:
+        headers, data, trailers = MALFORMED_GRPC[method]
+        conn.send_headers(stream_id, [(":status", "200"), ("content-type", "application/grpc")] + headers)
+        conn.send_data(stream_id, data, end_stream=trailers is None)
+        if trailers is not None:
+            conn.send_headers(stream_id, trailers, end_stream=True)
     elif method == "CloseMidCall":
         conn.send_headers(stream_id, [(":status", "200"), ("content-type", "application/grpc")])
         conn.send_data(stream_id, b"\x00" + struct.pack(">I", 100) + b"only part")

@@ -155,6 +155,25 @@ class NonGrpcResponseTest {
     assertEquals("pong", channel.unaryCall(method("GrpcOk"), "ping", TEN_SECONDS));
   }
 
+  /** gRPC responses broken in one way each get the status gRPC implementations agree on. */
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource({
+    "BadGrpcStatus, UNKNOWN",
+    "MissingGrpcStatus, UNKNOWN",
+    "NoTrailers, INTERNAL",
+    "TruncatedMessage, INTERNAL",
+    "InvalidFlag, INTERNAL",
+    "CompressedWithoutEncoding, INTERNAL",
+    "UnknownEncoding, UNIMPLEMENTED",
+    "CorruptGzip, INTERNAL",
+    "TwoMessagesForUnary, INTERNAL",
+  })
+  void malformedGrpcResponseGetsAPreciseStatus(String answer, Status.Code expected) {
+    StatusException e = callFails(answer);
+    assertEquals(expected, e.code(), "status " + e.status());
+    assertEquals("pong", channel.unaryCall(method("GrpcOk"), "ping", TEN_SECONDS));
+  }
+
   @Test
   void aProperGrpcAnswerFromTheSameServerWorks() {
     assertEquals("pong", channel.unaryCall(method("GrpcOk"), "ping", TEN_SECONDS));
