@@ -3,6 +3,7 @@ package dev.shuttle;
 import dev.shuttle.http2.Http2Config;
 import dev.shuttle.http2.Http2Connection;
 import dev.shuttle.http2.Http2ConnectionListener;
+import dev.shuttle.http2.Http2Socket;
 import dev.shuttle.internal.ClientCall;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -151,7 +152,7 @@ public final class Channel implements AutoCloseable {
       Socket socket = new Socket();
       try {
         socket.connect(new InetSocketAddress(host, port), (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
-        return Http2Connection.client(socket, config, Http2ConnectionListener.NONE);
+        return Http2Connection.client(Http2Socket.plain(socket), config, Http2ConnectionListener.NONE);
       } catch (IOException e) {
         try {
           socket.close();

@@ -3,9 +3,6 @@ package dev.shuttle.http2;
 import dev.shuttle.http2.hpack.HpackDecoder;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,7 +31,7 @@ public final class Http2Connection implements AutoCloseable {
   private static final int PREFACE_TIMEOUT_MILLIS = 20_000;
 
   private final boolean client;
-  private final Socket socket;
+  private final Http2Socket socket;
   private final Http2Config config;
   private final Http2ServerHandler serverHandler;
   private final Http2ConnectionListener connectionListener;
@@ -74,7 +71,7 @@ public final class Http2Connection implements AutoCloseable {
 
   private Http2Connection(
       boolean client,
-      Socket socket,
+      Http2Socket socket,
       Http2Config config,
       Http2ServerHandler serverHandler,
       Http2ConnectionListener connectionListener)
@@ -84,16 +81,13 @@ public final class Http2Connection implements AutoCloseable {
     this.config = config;
     this.serverHandler = serverHandler;
     this.connectionListener = connectionListener == null ? Http2ConnectionListener.NONE : connectionListener;
-    this.remoteAddress = socket.getRemoteSocketAddress();
-    socket.setTcpNoDelay(true);
-    InputStream in = socket.getInputStream();
-    OutputStream out = socket.getOutputStream();
+    this.remoteAddress = socket.remoteAddress();
     int id = IDS.incrementAndGet();
     // The peer's encoder may use the protocol default table until it has seen our SETTINGS; a
     // smaller table of ours applies once it acknowledges them.
     this.decoder = new HpackDecoder(HpackDecoder.DEFAULT_HEADER_TABLE_SIZE, config.maxHeaderListSize());
-    this.reader = new FrameReader(in, decoder, config);
-    this.writer = new FrameWriter(out, this::closeSocket, this::onWriteFailure, "h2-writer-" + id);
+    this.reader = new FrameReader(socket.input(), decoder, config);
+    this.writer = new FrameWriter(socket.output(), this::closeSocket, this::onWriteFailure, "h2-writer-" + id);
     this.nextLocalStreamId = client ? 1 : 2;
     this.connRecvWindow = config.connectionWindow();
     // Queued before anything else can be, so the preface and our settings lead the connection.
@@ -113,14 +107,14 @@ public final class Http2Connection implements AutoCloseable {
    * Starts the client side of a connection on a connected socket: sends the preface and our
    * settings at once, so requests can follow without waiting for the server.
    */
-  public static Http2Connection client(Socket socket, Http2Config config, Http2ConnectionListener listener)
+  public static Http2Connection client(Http2Socket socket, Http2Config config, Http2ConnectionListener listener)
       throws IOException {
     return new Http2Connection(true, socket, config, null, listener);
   }
 
   /** Starts the server side of a connection on an accepted socket. */
   public static Http2Connection server(
-      Socket socket, Http2Config config, Http2ServerHandler handler, Http2ConnectionListener listener)
+      Http2Socket socket, Http2Config config, Http2ServerHandler handler, Http2ConnectionListener listener)
       throws IOException {
     return new Http2Connection(false, socket, config, handler, listener);
   }
@@ -479,9 +473,9 @@ public final class Http2Connection implements AutoCloseable {
     try {
       if (!client) {
         // A peer that connects and says nothing must not hold a connection forever.
-        socket.setSoTimeout(PREFACE_TIMEOUT_MILLIS);
+        socket.setReadTimeout(PREFACE_TIMEOUT_MILLIS);
         reader.readPreface();
-        socket.setSoTimeout(0);
+        socket.setReadTimeout(0);
       }
       FrameDispatcher dispatcher = new FrameDispatcher();
       boolean more = true;

@@ -64,7 +64,7 @@ public final class Http2Server implements AutoCloseable {
       while (!shuttingDown) {
         Socket socket = serverSocket.accept();
         try {
-          Http2Connection connection = Http2Connection.server(socket, config, handler, new Tracker());
+          Http2Connection connection = Http2Connection.server(Http2Socket.plain(socket), config, handler, new Tracker());
           connections.add(connection);
           if (shuttingDown) {
             connection.shutdownGracefully();

@@ -100,8 +100,8 @@ class FlowControlTest {
     tap = new FrameTap(listener.getLocalPort());
     Socket clientSocket = new Socket(InetAddress.getLoopbackAddress(), tap.port());
     Socket serverSocket = listener.accept();
-    server = Http2Connection.server(serverSocket, config, handler, Http2ConnectionListener.NONE);
-    client = Http2Connection.client(clientSocket, config, Http2ConnectionListener.NONE);
+    server = Http2Connection.server(Http2Socket.plain(serverSocket), config, handler, Http2ConnectionListener.NONE);
+    client = Http2Connection.client(Http2Socket.plain(clientSocket), config, Http2ConnectionListener.NONE);
   }
 
   @AfterEach
@@ -259,7 +259,7 @@ class FlowControlTest {
     listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
     try (Socket raw = new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort())) {
       raw.setSoTimeout(10_000);
-      server = Http2Connection.server(listener.accept(), config, handler, Http2ConnectionListener.NONE);
+      server = Http2Connection.server(Http2Socket.plain(listener.accept()), config, handler, Http2ConnectionListener.NONE);
       OutputStream out = raw.getOutputStream();
       byte[] request = TestFrames.block(":method", "POST", ":scheme", "http", ":path", "/greedy");
       out.write(
