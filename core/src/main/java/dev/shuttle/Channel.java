@@ -233,7 +233,7 @@ public final class Channel implements AutoCloseable {
      * control frames, HPACK table size, frame size...), each of which has a safe default.
      *
      * <pre>{@code
-     * builder.http2(limits -> limits.maxQueuedControlFrames(1_000));
+     * builder.http2(limits -> limits.maxQueuedBytes(256 * 1024));
      * }</pre>
      */
     public Builder http2(java.util.function.Consumer<Http2Config.Builder> limits) {

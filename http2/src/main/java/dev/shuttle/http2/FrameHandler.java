@@ -32,4 +32,7 @@ interface FrameHandler {
   void onGoAway(int lastStreamId, Http2ErrorCode code, String debugData) throws Http2Exception;
 
   void onWindowUpdate(int streamId, int increment) throws Http2Exception;
+
+  /** A CONTINUATION frame arrived (its fragment is part of the block reported later). */
+  default void onContinuation(int streamId) throws Http2Exception {}
 }

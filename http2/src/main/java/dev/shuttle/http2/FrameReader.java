@@ -43,6 +43,11 @@ final class FrameReader {
     this.buf = new byte[Math.max(64 * 1024, FrameType.HEADER_LENGTH + maxFrameSize)];
   }
 
+  /** Whether a header block has begun (HEADERS without END_HEADERS) and not yet ended. */
+  boolean inHeaderBlock() {
+    return blockStreamId != 0;
+  }
+
   /** Reads and checks the client connection preface (server side). */
   void readPreface() throws IOException, Http2Exception {
     // Compared as bytes arrive: an HTTP/1.1 request shorter than the preface must get its
@@ -157,6 +162,7 @@ final class FrameReader {
       throw Http2Exception.connectionError(
           Http2ErrorCode.PROTOCOL_ERROR, "CONTINUATION without a header block in progress on stream " + streamId);
     }
+    handler.onContinuation(streamId);
     if (++blockContinuations > maxContinuationFrames) {
       throw Http2Exception.connectionError(
           Http2ErrorCode.ENHANCE_YOUR_CALM, "header block spans more than " + maxContinuationFrames + " CONTINUATION frames");

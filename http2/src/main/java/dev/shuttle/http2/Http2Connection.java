@@ -1,73 +1,81 @@
 package dev.shuttle.http2;
 
 import dev.shuttle.http2.hpack.HpackDecoder;
-import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.lang.System.Logger.Level;
 import java.net.SocketAddress;
+import java.net.SocketTimeoutException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import javax.net.ssl.SSLSession;
 
 /**
- * One HTTP/2 connection over a socket, client or server side: the stream state machine, flow
- * control on the connection and on each stream, settings, PING, RST_STREAM and GOAWAY.
+ * One HTTP/2 connection over an {@link Http2Socket}, client or server side. It owns the
+ * connection's lifecycle (preface and settings, keepalive, idle and age limits, GOAWAY, a
+ * lingering close) and hands the rest to its parts: the {@link StreamRegistry} and
+ * {@link StreamState}s, the {@link FlowController}, the {@link WriteScheduler}, the
+ * {@link AbusePolicy}, and the {@link FrameDispatcher} that turns frames into stream events.
  *
- * <p>A virtual thread per connection reads and dispatches frames; it never blocks on anything
- * but the socket and never runs application code. Writes go through the {@link FrameWriter}.
+ * <p>A virtual thread per connection reads and dispatches frames; it never blocks on anything but
+ * the socket (and, past the write budget, on the queue draining) and never runs application code.
  * Flow control is back-pressure: {@link Http2Stream#writeData} parks its caller while the peer's
  * window is closed, and we return window to the peer only as the application consumes data.
+ *
+ * <p>A graceful shutdown by a server sends GOAWAY twice (RFC 9113 6.8): first with the highest
+ * possible stream id and a PING, then, once the PING is answered, with the last stream it took,
+ * so a request racing the shutdown is either served or refused, never lost.
  */
 public final class Http2Connection implements AutoCloseable {
-  private static final Logger LOG = Logger.getLogger(Http2Connection.class.getName());
+  private static final System.Logger LOG = System.getLogger(Http2Connection.class.getName());
   private static final AtomicInteger IDS = new AtomicInteger();
-  /** How many closed stream ids we remember, to tell late frames from protocol errors. */
-  private static final int RECENT_STREAMS = 64;
-  private static final int PREFACE_TIMEOUT_MILLIS = 20_000;
+  /** "shutdown": the PING between a graceful shutdown's two GOAWAY frames. */
+  static final long SHUTDOWN_PING = 0x73687574646f776eL;
+  /** How long we keep reading (and discarding) after our last frame, so the peer can read it. */
+  private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
+  /** How long a connection error waits for its GOAWAY to be written before closing anyway. */
+  private static final long GOAWAY_WRITE_MILLIS = 1_000;
+  /** The largest chunk of one DATA write queued at once; the rest waits for it to drain. */
+  private final int maxDataChunk;
 
-  private final boolean client;
+  final boolean client;
+  final Http2Config config;
+  final Http2ServerHandler serverHandler;
+  final Http2ConnectionListener connectionListener;
+  final HpackDecoder decoder;
+  final WriteScheduler writer;
+  final ReentrantLock lock = new ReentrantLock();
+  final StreamRegistry streams;
+  final FlowController flow;
   private final Http2Socket socket;
-  private final Http2Config config;
-  private final Http2ServerHandler serverHandler;
-  private final Http2ConnectionListener connectionListener;
-  private final HpackDecoder decoder;
   private final FrameReader reader;
-  private final FrameWriter writer;
-  private final SocketAddress remoteAddress;
+  private final String name;
+  private final Thread readerThread;
+  private final KeepAlivePinger keepAlive;
+  private final FrameDispatcher dispatcher;
+  private final CountDownLatch outputDone = new CountDownLatch(1);
+  private final long createdNanos = System.nanoTime();
+  private volatile long lastReadNanos = createdNanos;
+  private volatile Object attachment;
 
-  private final ReentrantLock lock = new ReentrantLock();
-  /** Signalled when a send window opens, a stream slot frees up, or the connection ends. */
-  private final Condition changed = lock.newCondition();
-
+  /** Signalled when a local stream slot frees up or the connection can take no more streams. */
+  private final Condition slotFreed = lock.newCondition();
   // Guarded by lock.
-  private final Map<Integer, Http2Stream> streams = new HashMap<>();
-  private final int[] recentlyReset = new int[RECENT_STREAMS];
-  private int recentlyResetNext;
-  private final int[] recentlyClosed = new int[RECENT_STREAMS];
-  private int recentlyClosedNext;
-  private int nextLocalStreamId;
-  private int lastPeerStreamId;
-  private int activeLocalStreams;
-  private int activePeerStreams;
   private int peerMaxConcurrentStreams = Integer.MAX_VALUE;
-  private int peerInitialWindow = Http2Config.DEFAULT_PROTOCOL_WINDOW;
-  private int peerMaxFrameSize = Http2Config.MIN_MAX_FRAME_SIZE;
-  private long connSendWindow = Http2Config.DEFAULT_PROTOCOL_WINDOW;
-  private int connRecvWindow;
-  private int connRecvUnacked;
+  private boolean shutdownPingSent;
   private boolean goAwaySent;
   private boolean goAwayReceived;
   private boolean terminated;
   private StreamFailure terminationFailure;
-  private boolean settingsReceived;
-  private boolean settingsAcknowledged; // reader thread only
-  private long resetWindowStart;
-  private int resetsInWindow;
+  private long idleSinceNanos = createdNanos;
+  private final List<Future<?>> timers = new ArrayList<>(4);
 
   private Http2Connection(
       boolean client,
@@ -81,26 +89,19 @@ public final class Http2Connection implements AutoCloseable {
     this.config = config;
     this.serverHandler = serverHandler;
     this.connectionListener = connectionListener == null ? Http2ConnectionListener.NONE : connectionListener;
-    this.remoteAddress = socket.remoteAddress();
     int id = IDS.incrementAndGet();
+    this.name = (client ? "h2-client-" : "h2-server-") + id;
+    this.maxDataChunk = Math.max(1024, config.maxQueuedBytes() / 4);
     // The peer's encoder may use the protocol default table until it has seen our SETTINGS; a
     // smaller table of ours applies once it acknowledges them.
     this.decoder = new HpackDecoder(HpackDecoder.DEFAULT_HEADER_TABLE_SIZE, config.maxHeaderListSize());
     this.reader = new FrameReader(socket.input(), decoder, config);
-    this.writer = new FrameWriter(socket.output(), this::closeSocket, this::onWriteFailure, "h2-writer-" + id);
-    this.nextLocalStreamId = client ? 1 : 2;
-    this.connRecvWindow = config.connectionWindow();
-    // Queued before anything else can be, so the preface and our settings lead the connection.
-    if (client) {
-      writer.enqueue(new WriteOp.Control(FrameReader.CLIENT_PREFACE));
-    }
-    writer.enqueue(new WriteOp.Control(initialSettings()));
-    int extraWindow = config.connectionWindow() - Http2Config.DEFAULT_PROTOCOL_WINDOW;
-    if (extraWindow > 0) {
-      writer.enqueue(new WriteOp.Control(Frames.windowUpdate(0, extraWindow)));
-    }
-    writer.flushAsync();
-    Thread.ofVirtual().name((client ? "h2-client-" : "h2-server-") + id).start(this::readLoop);
+    this.writer = new WriteScheduler(socket.output(), config.maxQueuedBytes(), new WriterEvents(), "h2-writer-" + id);
+    this.streams = new StreamRegistry(client, client ? 1 : 2);
+    this.flow = new FlowController(config);
+    this.keepAlive = config.keepAliveTime() == null ? null : new KeepAlivePinger(this, config);
+    this.readerThread = Thread.ofVirtual().name(name).unstarted(this::readLoop);
+    this.dispatcher = new FrameDispatcher(this);
   }
 
   /**
@@ -109,31 +110,89 @@ public final class Http2Connection implements AutoCloseable {
    */
   public static Http2Connection client(Http2Socket socket, Http2Config config, Http2ConnectionListener listener)
       throws IOException {
-    return new Http2Connection(true, socket, config, null, listener);
+    Http2Connection connection = new Http2Connection(true, socket, config, null, listener);
+    connection.start();
+    return connection;
   }
 
   /** Starts the server side of a connection on an accepted socket. */
   public static Http2Connection server(
       Http2Socket socket, Http2Config config, Http2ServerHandler handler, Http2ConnectionListener listener)
       throws IOException {
+    Http2Connection connection = unstartedServer(socket, config, handler, listener);
+    connection.start();
+    return connection;
+  }
+
+  /** A server connection that does nothing until {@link #start()}, so it can be registered first. */
+  static Http2Connection unstartedServer(
+      Http2Socket socket, Http2Config config, Http2ServerHandler handler, Http2ConnectionListener listener)
+      throws IOException {
     return new Http2Connection(false, socket, config, handler, listener);
   }
 
+  /** Queues the preface and our settings, and starts the reader, the writer and the timers. */
+  void start() {
+    // Queued before anything else can be, so the preface and our settings lead the connection.
+    if (client) {
+      writer.control(FrameReader.CLIENT_PREFACE);
+    }
+    writer.control(initialSettings());
+    int extraWindow = config.connectionWindow() - Http2Config.DEFAULT_PROTOCOL_WINDOW;
+    if (extraWindow > 0) {
+      writer.control(Frames.windowUpdate(0, extraWindow));
+    }
+    writer.start();
+    writer.flushAsync();
+    schedule(this::checkSettingsAcknowledged, config.settingsAckTimeout().toNanos());
+    if (config.maxConnectionIdle() != null) {
+      schedule(this::checkIdle, config.maxConnectionIdle().toNanos());
+    }
+    if (config.maxConnectionAge() != null) {
+      long age = config.maxConnectionAge().toNanos();
+      long jitter = (long) (age * 0.1 * (ThreadLocalRandom.current().nextDouble() * 2 - 1));
+      schedule(this::onMaxAge, age + jitter);
+    }
+    if (keepAlive != null) {
+      keepAlive.start();
+    }
+    readerThread.start();
+  }
+
   public SocketAddress remoteAddress() {
-    return remoteAddress;
+    return socket.remoteAddress();
+  }
+
+  public SocketAddress localAddress() {
+    return socket.localAddress();
+  }
+
+  /** The TLS session, or null in cleartext. */
+  public SSLSession tlsSession() {
+    return socket.tlsSession();
   }
 
   public boolean isClient() {
     return client;
   }
 
+  /** Lets the layer above keep its own per-connection object here. */
+  public void attach(Object value) {
+    attachment = value;
+  }
+
+  public Object attachment() {
+    return attachment;
+  }
+
   /**
-   * Whether new streams can be opened: not closed, and no GOAWAY in either direction.
+   * Whether new streams can be opened: not closed, no GOAWAY in either direction, and stream
+   * ids left.
    */
   public boolean isUsable() {
     lock.lock();
     try {
-      return !terminated && !goAwayReceived && !goAwaySent;
+      return !terminated && !goAwayReceived && !goAwaySent && !shutdownPingSent && !streams.localIdsExhausted();
     } finally {
       lock.unlock();
     }
@@ -158,6 +217,14 @@ public final class Http2Connection implements AutoCloseable {
     }
   }
 
+  long lastReadNanos() {
+    return lastReadNanos;
+  }
+
+  Condition newCondition() {
+    return lock.newCondition();
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Client side: opening streams.
 
@@ -165,49 +232,62 @@ public final class Http2Connection implements AutoCloseable {
    * Opens a stream with its request headers queued (call {@link Http2Stream#flush()} or write
    * data next). Waits while the peer's concurrent-stream limit is reached.
    *
-   * @throws Http2StreamClosedException when the connection is closed or going away; the failure
-   *     kind is {@link StreamFailure.Kind#REFUSED} when nothing was sent, so the call may be
-   *     retried on another connection
+   * @throws Http2StreamClosedException when the connection is closed or going away, or its
+   *     stream ids are used up; the failure kind is {@link StreamFailure.Kind#REFUSED} as nothing
+   *     was sent, so the call may be retried on another connection
    */
   public Http2Stream newStream(Http2Headers headers, boolean endStream, Http2StreamListener listener)
       throws Http2StreamClosedException, InterruptedException {
     if (!client) {
       throw new IllegalStateException("servers do not open streams");
     }
+    boolean lastId;
+    Http2Stream stream;
     lock.lock();
     try {
-      while (!terminated && !goAwayReceived && !goAwaySent && activeLocalStreams >= peerMaxConcurrentStreams) {
-        changed.await();
+      while (!closedToNewStreams() && streams.openLocal() >= peerMaxConcurrentStreams) {
+        slotFreed.await();
       }
-      if (terminated || goAwayReceived || goAwaySent || nextLocalStreamId < 0) {
+      if (closedToNewStreams()) {
         throw new Http2StreamClosedException(
             "connection cannot take new streams",
             new StreamFailure(StreamFailure.Kind.REFUSED, Http2ErrorCode.REFUSED_STREAM, "connection is going away"));
       }
-      int id = nextLocalStreamId;
-      nextLocalStreamId += 2; // goes negative after 2^31-1: the connection is then used up
-      Http2Stream stream = new Http2Stream(id, this, peerInitialWindow, config.initialStreamWindow());
+      stream = new Http2Stream(streams.nextLocalId(), this);
       stream.listener = listener;
-      stream.localEnded = endStream;
-      streams.put(id, stream);
-      activeLocalStreams++;
+      flow.open(stream);
+      streams.add(stream);
       // Queued under the lock so that stream ids reach the wire in increasing order.
-      writer.enqueue(new WriteOp.Headers(id, headers, null, endStream));
-      return stream;
+      writer.stream(new WriteOp.Headers(stream, headers, null, endStream), false);
+      if (endStream) {
+        endLocal(stream);
+      }
+      lastId = streams.localIdsExhausted();
     } finally {
       lock.unlock();
     }
+    if (lastId) {
+      shutdownGracefully(); // the ids are used up: new calls need a new connection
+    }
+    return stream;
+  }
+
+  /** Guarded by lock. */
+  private boolean closedToNewStreams() {
+    return terminated || goAwayReceived || goAwaySent || streams.localIdsExhausted();
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Writing, called by Http2Stream from application threads.
+  // Writing, called by Http2Stream from application threads (and, for answers that need no
+  // handler, from the reader).
 
   void writeHeaders(Http2Stream stream, Http2Headers headers, byte[] preEncoded, boolean endStream)
       throws Http2StreamClosedException {
+    boolean provoked = onReaderThread();
     lock.lock();
     try {
       checkWritable(stream);
-      writer.enqueue(new WriteOp.Headers(stream.id, headers, preEncoded, endStream));
+      writer.stream(new WriteOp.Headers(stream, headers, preEncoded, endStream), provoked);
       if (endStream) {
         endLocal(stream);
       }
@@ -218,55 +298,59 @@ public final class Http2Connection implements AutoCloseable {
 
   void writeData(Http2Stream stream, byte[] data, int offset, int length, boolean endStream)
       throws Http2StreamClosedException {
-    do {
+    boolean provoked = onReaderThread();
+    while (true) {
+      if (writer.isOverBudget() && !provoked) {
+        writer.flush();
+        writer.awaitBelowBudget();
+      }
       lock.lock();
       try {
         checkWritable(stream);
-        int chunk;
-        while ((chunk = sendable(stream, length)) == 0 && length > 0) {
-          lock.unlock();
-          try {
-            writer.flush(); // what is queued may be what the peer waits for before it opens the window
-          } finally {
-            lock.lock();
+        int chunk = length == 0 ? 0 : flow.take(stream, Math.min(length, maxDataChunk));
+        if (chunk > 0 || length == 0) {
+          boolean last = chunk == length;
+          writer.stream(new WriteOp.Data(stream, data, offset, chunk, endStream && last), provoked);
+          if (endStream && last) {
+            endLocal(stream);
           }
-          checkWritable(stream);
-          if ((chunk = sendable(stream, length)) > 0) {
-            break;
+          if (last) {
+            return;
           }
-          changed.awaitUninterruptibly();
-          checkWritable(stream);
+          offset += chunk;
+          length -= chunk;
+          continue;
         }
-        stream.sendWindow -= chunk;
-        connSendWindow -= chunk;
-        boolean last = chunk == length;
-        writer.enqueue(new WriteOp.Data(stream.id, data, offset, chunk, endStream && last));
-        if (endStream && last) {
-          endLocal(stream);
-        }
-        offset += chunk;
-        length -= chunk;
       } finally {
         lock.unlock();
       }
-    } while (length > 0);
+      writer.flush(); // what is queued may be what the peer waits for before it opens the window
+      lock.lock();
+      try {
+        checkWritable(stream);
+        if (!flow.hasCredit(stream)) {
+          flow.awaitCredit(stream);
+        }
+      } finally {
+        lock.unlock();
+      }
+    }
   }
 
-  /** Bytes that may be sent now in one frame; guarded by lock. */
-  private int sendable(Http2Stream stream, int length) {
-    long window = Math.min(stream.sendWindow, connSendWindow);
-    return (int) Math.max(0, Math.min(Math.min(length, peerMaxFrameSize), window));
-  }
-
+  /** Guarded by lock. */
   private void checkWritable(Http2Stream stream) throws Http2StreamClosedException {
-    if (stream.localEnded || stream.removed || terminated) {
+    if (!stream.state.localOpen() || terminated) {
       StreamFailure failure = stream.failure != null ? stream.failure : terminationFailure;
       throw new Http2StreamClosedException("stream " + stream.id + " is closed for writing", failure);
     }
   }
 
   void flush() {
-    writer.flush();
+    if (onReaderThread()) {
+      writer.flushAsync();
+    } else {
+      writer.flush();
+    }
   }
 
   void flushAsync() {
@@ -277,32 +361,33 @@ public final class Http2Connection implements AutoCloseable {
     if (bytes <= 0) {
       return;
     }
+    int increment;
     lock.lock();
     try {
-      if (stream.remoteEnded || stream.removed) {
+      if (!stream.state.remoteOpen()) {
         return; // the peer sends no more on this stream: its window no longer matters
       }
-      stream.recvUnacked += bytes;
-      if (stream.recvUnacked < config.initialStreamWindow() / 2) {
-        return;
+      increment = flow.onStreamConsumed(stream, bytes);
+      if (increment > 0) {
+        writer.control(Frames.windowUpdate(stream.id, increment));
       }
-      stream.recvWindow += stream.recvUnacked;
-      writer.enqueue(new WriteOp.Control(Frames.windowUpdate(stream.id, stream.recvUnacked)));
-      stream.recvUnacked = 0;
     } finally {
       lock.unlock();
     }
-    writer.flushAsync();
+    if (increment > 0) {
+      writer.flushAsync();
+    }
   }
 
   void reset(Http2Stream stream, Http2ErrorCode code) {
+    boolean provoked = onReaderThread();
     lock.lock();
     try {
-      if (stream.removed) {
+      if (stream.state == StreamState.CLOSED) {
         return;
       }
-      writer.enqueue(new WriteOp.Control(Frames.rstStream(stream.id, code)));
-      rememberReset(stream.id);
+      flow.giveBack(writer.reset(stream, code, !streams.isLocal(stream.id), provoked));
+      streams.rememberReset(stream.id);
       closeStream(stream, null);
     } finally {
       lock.unlock();
@@ -313,7 +398,27 @@ public final class Http2Connection implements AutoCloseable {
   boolean isStreamClosed(Http2Stream stream) {
     lock.lock();
     try {
-      return stream.removed;
+      return stream.state == StreamState.CLOSED;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  void holdSlot(Http2Stream stream) {
+    lock.lock();
+    try {
+      if (!streams.isLocal(stream.id) && stream.state != StreamState.CLOSED) {
+        stream.slotHeld = true;
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  void releaseSlot(Http2Stream stream) {
+    lock.lock();
+    try {
+      streams.releaseSlot(stream);
     } finally {
       lock.unlock();
     }
@@ -321,92 +426,103 @@ public final class Http2Connection implements AutoCloseable {
 
   /** Marks our side of the stream finished; guarded by lock. */
   private void endLocal(Http2Stream stream) {
-    stream.localEnded = true;
-    if (stream.remoteEnded) {
+    stream.state = stream.state.afterLocalEnd();
+    if (stream.state == StreamState.CLOSED) {
       remove(stream);
     } else if (!client) {
       // A server that has answered in full asks the client to stop sending (RFC 9113 8.1).
-      writer.enqueue(new WriteOp.Control(Frames.rstStream(stream.id, Http2ErrorCode.NO_ERROR)));
-      rememberReset(stream.id);
-      stream.remoteEnded = true;
+      writer.stream(new WriteOp.StreamReset(stream, Http2ErrorCode.NO_ERROR), false);
+      streams.rememberReset(stream.id);
+      stream.state = StreamState.CLOSED;
+      remove(stream);
+    }
+  }
+
+  /** The peer has finished sending; the stream closes if we have too. Guarded by lock. */
+  void endRemote(Http2Stream stream) {
+    stream.state = stream.state.afterRemoteEnd();
+    if (stream.state == StreamState.CLOSED) {
       remove(stream);
     }
   }
 
   /** Ends both directions of a stream at once (reset, failure); guarded by lock. */
-  private void closeStream(Http2Stream stream, StreamFailure failure) {
+  void closeStream(Http2Stream stream, StreamFailure failure) {
     stream.failure = failure;
-    stream.localEnded = true;
-    stream.remoteEnded = true;
+    stream.state = StreamState.CLOSED;
     remove(stream);
   }
 
   /** Forgets a finished stream; guarded by lock. */
   private void remove(Http2Stream stream) {
-    if (stream.removed) {
-      return;
+    streams.remove(stream);
+    stream.signalCredit(); // a writer waiting for window must see that the stream is over
+    if (streams.isLocal(stream.id)) {
+      slotFreed.signal();
     }
-    stream.removed = true;
-    streams.remove(stream.id);
-    recentlyClosed[recentlyClosedNext] = stream.id;
-    recentlyClosedNext = (recentlyClosedNext + 1) % RECENT_STREAMS;
-    if (isLocal(stream.id)) {
-      activeLocalStreams--;
-    } else {
-      activePeerStreams--;
-    }
-    changed.signalAll();
-    if (streams.isEmpty() && (goAwaySent || goAwayReceived) && !terminated) {
-      writer.enqueue(new WriteOp.Close());
-      writer.flushAsync();
-    }
-  }
-
-  private boolean isLocal(int streamId) {
-    return (streamId & 1) == (client ? 1 : 0);
-  }
-
-  private void rememberReset(int streamId) {
-    recentlyReset[recentlyResetNext] = streamId;
-    recentlyResetNext = (recentlyResetNext + 1) % RECENT_STREAMS;
-  }
-
-  private boolean wasRecentlyReset(int streamId) {
-    return contains(recentlyReset, streamId);
-  }
-
-  private static boolean contains(int[] ids, int streamId) {
-    for (int id : ids) {
-      if (id == streamId) {
-        return true;
+    if (streams.isEmpty()) {
+      idleSinceNanos = System.nanoTime();
+      if ((goAwaySent || goAwayReceived) && !terminated) {
+        writer.closeWhenDone();
+        writer.flushAsync();
       }
     }
-    return false;
+  }
+
+  boolean onReaderThread() {
+    return Thread.currentThread() == readerThread;
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Shutdown.
+  // Lifecycle: shutdown, timers, close.
 
   /**
    * Sends GOAWAY and takes no new streams; streams in progress finish, then the connection
-   * closes.
+   * closes. A server sends the two-step GOAWAY described above.
    */
   public void shutdownGracefully() {
+    lock.lock();
+    try {
+      if (terminated || goAwaySent || shutdownPingSent) {
+        return;
+      }
+      if (client) {
+        sendFinalGoAway();
+      } else {
+        shutdownPingSent = true;
+        writer.control(Frames.goAway(StreamRegistry.MAX_STREAM_ID, Http2ErrorCode.NO_ERROR, "shutdown"));
+        writer.control(Frames.ping(false, SHUTDOWN_PING));
+        schedule(this::finishShutdown, config.shutdownPingTimeout().toNanos());
+      }
+      slotFreed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    writer.flushAsync();
+  }
+
+  /** The second GOAWAY of a graceful shutdown: the peer has seen the first (or we gave up waiting). */
+  void finishShutdown() {
     lock.lock();
     try {
       if (terminated || goAwaySent) {
         return;
       }
-      goAwaySent = true;
-      writer.enqueue(new WriteOp.Control(Frames.goAway(lastPeerStreamId, Http2ErrorCode.NO_ERROR, "shutdown")));
-      if (streams.isEmpty()) {
-        writer.enqueue(new WriteOp.Close());
-      }
-      changed.signalAll();
+      sendFinalGoAway();
     } finally {
       lock.unlock();
     }
     writer.flushAsync();
+  }
+
+  /** Guarded by lock. */
+  private void sendFinalGoAway() {
+    goAwaySent = true;
+    int lastStreamId = client ? 0 : streams.lastPeerId();
+    writer.control(Frames.goAway(lastStreamId, Http2ErrorCode.NO_ERROR, "shutdown"));
+    if (streams.isEmpty()) {
+      writer.closeWhenDone();
+    }
   }
 
   /** Closes the connection now; open streams fail with {@link StreamFailure.Kind#CONNECTION_LOST}. */
@@ -415,21 +531,111 @@ public final class Http2Connection implements AutoCloseable {
     terminate(new StreamFailure(StreamFailure.Kind.CONNECTION_LOST, Http2ErrorCode.CANCEL, "connection closed"));
   }
 
-  private void closeSocket() {
-    try {
-      socket.close();
-    } catch (IOException e) {
-      LOG.log(Level.FINE, "closing socket", e);
+  /** Queues a PING of ours (keepalive). */
+  void sendPing(long payload) {
+    writer.control(Frames.ping(false, payload));
+    writer.flushAsync();
+  }
+
+  void closeForKeepAlive() {
+    LOG.log(Level.INFO, "{0}: no answer to a keepalive PING within {1}; closing", name, config.keepAliveTimeout());
+    terminate(new StreamFailure(StreamFailure.Kind.CONNECTION_LOST, null, "keepalive ping not answered"));
+  }
+
+  private void checkSettingsAcknowledged() {
+    if (!dispatcher.settingsAcknowledged()) {
+      abort(Http2Exception.connectionError(
+          Http2ErrorCode.SETTINGS_TIMEOUT, "SETTINGS not acknowledged within " + config.settingsAckTimeout()));
     }
   }
 
-  private void onWriteFailure(IOException e) {
-    terminate(new StreamFailure(StreamFailure.Kind.CONNECTION_LOST, null, "write failed: " + e.getMessage()));
+  private void checkIdle() {
+    long idleFor;
+    lock.lock();
+    try {
+      if (terminated) {
+        return;
+      }
+      idleFor = streams.isEmpty() ? System.nanoTime() - idleSinceNanos : 0;
+    } finally {
+      lock.unlock();
+    }
+    long limit = config.maxConnectionIdle().toNanos();
+    if (idleFor >= limit) {
+      LOG.log(Level.DEBUG, "{0}: idle for {1}; shutting down", name, config.maxConnectionIdle());
+      shutdownGracefully();
+    } else {
+      schedule(this::checkIdle, limit - idleFor);
+    }
+  }
+
+  private void onMaxAge() {
+    LOG.log(Level.DEBUG, "{0}: older than {1}; shutting down", name, config.maxConnectionAge());
+    shutdownGracefully();
+    if (config.maxConnectionAgeGrace() != null) {
+      schedule(this::close, config.maxConnectionAgeGrace().toNanos());
+    }
+  }
+
+  private void schedule(Runnable task, long delayNanos) {
+    lock.lock();
+    try {
+      if (terminated) {
+        return;
+      }
+      timers.removeIf(Future::isDone);
+      timers.add(Http2Timers.schedule(task, delayNanos));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Ends the connection for a protocol violation from any thread, without blocking: GOAWAY with
+   * the error, then close once it is written (or soon after, if the peer does not read).
+   */
+  void abort(Http2Exception e) {
+    queueGoAway(e);
+    writer.flushAsync();
+    schedule(() -> terminate(failureOf(e)), TimeUnit.MILLISECONDS.toNanos(GOAWAY_WRITE_MILLIS));
+  }
+
+  private void queueGoAway(Http2Exception e) {
+    LOG.log(Level.INFO, "{0} ({1}): {2} {3}", name, remoteAddress(), e.code(), e.getMessage());
+    int lastStreamId;
+    lock.lock();
+    try {
+      if (terminated) {
+        return;
+      }
+      goAwaySent = true;
+      lastStreamId = streams.lastPeerId();
+    } finally {
+      lock.unlock();
+    }
+    writer.control(Frames.goAway(lastStreamId, e.code(), e.getMessage()));
+    writer.closeAfterControl();
+  }
+
+  private static StreamFailure failureOf(Http2Exception e) {
+    return new StreamFailure(StreamFailure.Kind.CONNECTION_LOST, e.code(), e.getMessage());
+  }
+
+  /** The writer has written our last frame: say so to the peer and give it a moment to close. */
+  private void onOutputDone() {
+    try {
+      socket.shutdownOutput();
+    } catch (IOException e) {
+      LOG.log(Level.DEBUG, "{0}: shutting down output: {1}", name, e.getMessage());
+    }
+    outputDone.countDown();
+    schedule(() -> terminate(new StreamFailure(StreamFailure.Kind.CONNECTION_LOST, null, "connection closed")), LINGER_NANOS);
   }
 
   /** Ends the connection once: closes the socket, fails open streams, tells the listener. */
-  private void terminate(StreamFailure failure) {
+  void terminate(StreamFailure failure) {
     List<Http2Stream> failed;
+    List<Future<?>> pendingTimers;
     lock.lock();
     try {
       if (terminated) {
@@ -437,23 +643,35 @@ public final class Http2Connection implements AutoCloseable {
       }
       terminated = true;
       terminationFailure = failure;
-      failed = new ArrayList<>(streams.values());
+      failed = streams.snapshot();
       for (Http2Stream stream : failed) {
         closeStream(stream, failure);
       }
-      changed.signalAll();
+      flow.wakeAll(failed);
+      slotFreed.signalAll();
+      pendingTimers = new ArrayList<>(timers);
+      timers.clear();
     } finally {
       lock.unlock();
     }
-    closeSocket();
-    writer.shutdown();
+    pendingTimers.forEach(Http2Timers::cancel);
+    if (keepAlive != null) {
+      keepAlive.stop();
+    }
+    writer.stop();
+    try {
+      socket.close();
+    } catch (IOException e) {
+      LOG.log(Level.DEBUG, "{0}: closing socket: {1}", name, e.getMessage());
+    }
+    outputDone.countDown();
     for (Http2Stream stream : failed) {
       notifyFailure(stream, failure);
     }
     connectionListener.onTerminated(this);
   }
 
-  private void notifyFailure(Http2Stream stream, StreamFailure failure) {
+  void notifyFailure(Http2Stream stream, StreamFailure failure) {
     Http2StreamListener listener = stream.listener;
     if (listener != null) {
       try {
@@ -464,44 +682,127 @@ public final class Http2Connection implements AutoCloseable {
     }
   }
 
+  /** What the writer reports; runs on whichever thread was writing. */
+  private final class WriterEvents implements WriteScheduler.Events {
+    @Override
+    public void onOutputDone() {
+      Http2Connection.this.onOutputDone();
+    }
+
+    @Override
+    public void onWriteFailure(Throwable failure) {
+      if (failure instanceof IOException) {
+        LOG.log(Level.DEBUG, "{0}: write failed: {1}", name, failure.getMessage());
+      } else {
+        LOG.log(Level.ERROR, name + ": writer failed", failure);
+      }
+      terminate(new StreamFailure(StreamFailure.Kind.CONNECTION_LOST, null, "write failed: " + failure.getMessage()));
+    }
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Reading.
 
   private void readLoop() {
-    StreamFailure end =
-        new StreamFailure(StreamFailure.Kind.CONNECTION_LOST, null, "connection closed by peer");
+    StreamFailure end = new StreamFailure(StreamFailure.Kind.CONNECTION_LOST, null, "connection closed by peer");
+    boolean inHeaderBlock = false;
     try {
       if (!client) {
         // A peer that connects and says nothing must not hold a connection forever.
-        socket.setReadTimeout(PREFACE_TIMEOUT_MILLIS);
+        socket.setReadTimeout(millis(config.prefaceTimeout().toNanos()));
         reader.readPreface();
-        socket.setReadTimeout(0);
       }
-      FrameDispatcher dispatcher = new FrameDispatcher();
+      int readTimeout = client ? 0 : millis(config.prefaceTimeout().toNanos());
       boolean more = true;
       while (more) {
+        inHeaderBlock = reader.inHeaderBlock();
+        int wanted = inHeaderBlock ? millis(config.headerBlockTimeout().toNanos()) : dispatcher.settingsReceived() || client ? 0 : readTimeout;
+        if (wanted != readTimeout) {
+          socket.setReadTimeout(wanted);
+          readTimeout = wanted;
+        }
+        if (writer.isOverBudget()) {
+          // The peer does not read what we send: stop reading what it sends until it does.
+          writer.flushAsync();
+          writer.awaitBelowBudget();
+        }
         try {
           more = reader.readFrame(dispatcher);
         } catch (Http2Exception e) {
           if (e.isConnectionError()) {
             throw e;
           }
-          streamError(e);
+          dispatcher.streamError(e);
+        }
+        lastReadNanos = System.nanoTime();
+        if (writer.provokedOverBudget()) {
+          throw Http2Exception.connectionError(
+              Http2ErrorCode.ENHANCE_YOUR_CALM, "peer provokes frames faster than it reads them");
         }
       }
     } catch (Http2Exception e) {
       connectionError(e);
-      end = new StreamFailure(StreamFailure.Kind.CONNECTION_LOST, e.code(), e.getMessage());
-    } catch (EOFException e) {
-      end = new StreamFailure(StreamFailure.Kind.CONNECTION_LOST, null, e.getMessage());
+      end = failureOf(e);
+    } catch (SocketTimeoutException e) {
+      if (inHeaderBlock) {
+        Http2Exception timeout =
+            Http2Exception.connectionError(
+                Http2ErrorCode.ENHANCE_YOUR_CALM, "header block unfinished after " + config.headerBlockTimeout());
+        connectionError(timeout);
+        end = failureOf(timeout);
+      } else {
+        LOG.log(Level.DEBUG, "{0}: no preface and SETTINGS within {1}", name, config.prefaceTimeout());
+        end = new StreamFailure(StreamFailure.Kind.CONNECTION_LOST, null, "no connection preface in time");
+      }
     } catch (IOException e) {
       end = new StreamFailure(StreamFailure.Kind.CONNECTION_LOST, null, "read failed: " + e.getMessage());
-    } catch (RuntimeException | Error e) {
-      LOG.log(Level.SEVERE, "HTTP/2 reader failed", e);
-      connectionError(Http2Exception.connectionError(Http2ErrorCode.INTERNAL_ERROR, "internal error"));
-      end = new StreamFailure(StreamFailure.Kind.CONNECTION_LOST, Http2ErrorCode.INTERNAL_ERROR, e.toString());
+    } catch (Throwable t) { // a bug of ours, or OutOfMemoryError: end this connection, free what it holds
+      LOG.log(Level.ERROR, name + ": HTTP/2 reader failed", t);
+      Http2Exception internal = Http2Exception.connectionError(Http2ErrorCode.INTERNAL_ERROR, "internal error");
+      connectionError(internal);
+      end = failureOf(internal);
     }
     terminate(end);
+  }
+
+  /** Ends the connection for a protocol violation, on the reader: GOAWAY, linger, close. */
+  private void connectionError(Http2Exception e) {
+    queueGoAway(e);
+    writer.flushAsync();
+    try {
+      if (outputDone.await(GOAWAY_WRITE_MILLIS, TimeUnit.MILLISECONDS)) {
+        discardInputBriefly();
+      }
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Reads and drops what the peer still sends, for a moment, after our GOAWAY: closing a socket
+   * with unread input makes TCP reset the connection, and the peer may then lose our GOAWAY.
+   */
+  private void discardInputBriefly() {
+    byte[] sink = new byte[4096];
+    long deadline = System.nanoTime() + LINGER_NANOS;
+    long budget = 4L << 20;
+    try {
+      InputStream in = socket.input();
+      for (long left; (left = deadline - System.nanoTime()) > 0 && budget > 0; ) {
+        socket.setReadTimeout(Math.max(1, millis(left)));
+        int n = in.read(sink);
+        if (n < 0) {
+          return;
+        }
+        budget -= n;
+      }
+    } catch (IOException e) {
+      // Closed or timed out: either way we are done.
+    }
+  }
+
+  private static int millis(long nanos) {
+    return (int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(nanos)));
   }
 
   private byte[] initialSettings() {
@@ -530,438 +831,37 @@ public final class Http2Connection implements AutoCloseable {
     return Frames.settings(pairs.stream().mapToInt(Integer::intValue).toArray());
   }
 
-  /** Ends the connection for a protocol violation: GOAWAY with the error, then close. */
-  private void connectionError(Http2Exception e) {
-    LOG.log(Level.FINE, "HTTP/2 connection error {0}: {1}", new Object[] {e.code(), e.getMessage()});
-    lock.lock();
-    try {
-      goAwaySent = true;
-    } finally {
-      lock.unlock();
-    }
-    writer.enqueue(new WriteOp.Control(Frames.goAway(lastPeerStreamId(), e.code(), e.getMessage())));
-    writer.enqueue(new WriteOp.Close());
-    writer.flushAsync();
-    writer.awaitClosed(1_000); // a moment for the GOAWAY to go out before the socket is closed
+  // ---------------------------------------------------------------------------------------------
+  // What the dispatcher changes on the connection as a whole; guarded by lock.
+
+  void onPeerMaxConcurrentStreams(int value) {
+    peerMaxConcurrentStreams = value;
+    slotFreed.signalAll();
   }
 
-  private int lastPeerStreamId() {
-    lock.lock();
-    try {
-      return lastPeerStreamId;
-    } finally {
-      lock.unlock();
-    }
+  boolean goAwaySent() {
+    return goAwaySent;
   }
 
-  /**
-   * Queues a frame the peer provoked. A peer that keeps provoking them (PINGs, SETTINGS, stream
-   * errors) while not reading our side would grow the queue without bound: past the limit, the
-   * connection ends.
-   */
-  private void reply(WriteOp op) throws Http2Exception {
-    if (writer.enqueueReply(op) > config.maxQueuedControlFrames()) {
-      throw Http2Exception.connectionError(
-          Http2ErrorCode.ENHANCE_YOUR_CALM, "peer provokes control frames faster than it reads them");
-    }
-  }
-
-  /** Ends one stream for a protocol violation on it: RST_STREAM, and the listener learns why. */
-  private void streamError(Http2Exception e) throws Http2Exception {
-    Http2Stream stream;
-    lock.lock();
-    try {
-      reply(new WriteOp.Reply(Frames.rstStream(e.streamId(), e.code())));
-      rememberReset(e.streamId());
-      stream = streams.get(e.streamId());
-      if (stream != null) {
-        closeStream(stream, new StreamFailure(StreamFailure.Kind.PROTOCOL_ERROR, e.code(), e.getMessage()));
-      }
-    } finally {
-      lock.unlock();
-    }
-    writer.flushAsync();
-    if (stream != null) {
-      notifyFailure(stream, stream.failure);
-    }
-  }
-
-  /** Turns frames into stream events; runs on the reader thread only. */
-  private final class FrameDispatcher implements FrameHandler {
-
-    @Override
-    public void onData(int streamId, byte[] buf, int offset, int length, int flowControlledLength, boolean endStream)
-        throws Http2Exception {
-      requireSettingsFirst();
-      Http2Stream stream;
-      boolean returnConnectionWindow;
-      lock.lock();
-      try {
-        connRecvWindow -= flowControlledLength;
-        if (connRecvWindow < 0) {
-          throw Http2Exception.connectionError(Http2ErrorCode.FLOW_CONTROL_ERROR, "connection window exceeded");
-        }
-        // The connection window comes back as soon as data is in a stream's buffer: stream windows
-        // bound that buffering, and one slow stream must not starve the others.
-        connRecvUnacked += flowControlledLength;
-        returnConnectionWindow = connRecvUnacked >= config.connectionWindow() / 2;
-        if (returnConnectionWindow) {
-          writer.enqueue(new WriteOp.Control(Frames.windowUpdate(0, connRecvUnacked)));
-          connRecvWindow += connRecvUnacked;
-          connRecvUnacked = 0;
-        }
-        stream = streams.get(streamId);
-        if (stream == null) {
-          checkNotIdle(streamId, "DATA");
-          if (!wasRecentlyReset(streamId)) {
-            throw Http2Exception.streamError(streamId, Http2ErrorCode.STREAM_CLOSED, "DATA on closed stream");
-          }
-          stream = null;
-        } else {
-          if (stream.remoteEnded) {
-            throw Http2Exception.streamError(streamId, Http2ErrorCode.STREAM_CLOSED, "DATA after END_STREAM");
-          }
-          if (stream.headerBlocksReceived == 0) {
-            throw Http2Exception.streamError(streamId, Http2ErrorCode.PROTOCOL_ERROR, "DATA before HEADERS");
-          }
-          stream.recvWindow -= flowControlledLength;
-          if (stream.recvWindow < 0) {
-            throw Http2Exception.streamError(streamId, Http2ErrorCode.FLOW_CONTROL_ERROR, "stream window exceeded");
-          }
-          if (endStream) {
-            stream.remoteEnded = true;
-          }
-        }
-      } finally {
-        lock.unlock();
-      }
-      if (stream != null) {
-        if (flowControlledLength > length) {
-          consumed(stream, flowControlledLength - length); // no application ever consumes padding
-        }
-        Http2StreamListener listener = stream.listener;
-        if (listener != null) {
-          listener.onData(stream, buf, offset, length, endStream);
-        }
-        if (endStream) {
-          closeRemote(stream);
-        }
-      }
-      if (returnConnectionWindow) {
-        writer.flushAsync();
-      }
-    }
-
-    @Override
-    public void onHeaders(int streamId, Http2Headers headers, boolean endStream) throws Http2Exception {
-      requireSettingsFirst();
-      Http2Stream stream = openOrFind(streamId, endStream);
-      if (stream == null) {
-        return;
-      }
-      int blocks;
-      lock.lock();
-      try {
-        blocks = ++stream.headerBlocksReceived;
-        HeaderValidator.Kind kind =
-            blocks > 1 ? HeaderValidator.Kind.TRAILERS : client ? HeaderValidator.Kind.RESPONSE : HeaderValidator.Kind.REQUEST;
-        HeaderValidator.validate(streamId, headers, kind);
-        if (blocks > 1 && !endStream) {
-          throw Http2Exception.streamError(streamId, Http2ErrorCode.PROTOCOL_ERROR, "trailers without END_STREAM");
-        }
-        if (endStream) {
-          stream.remoteEnded = true;
-        }
-      } finally {
-        lock.unlock();
-      }
-      if (blocks == 1 && !client) {
-        stream.listener = serverHandler.onNewStream(stream, headers, endStream);
-      } else {
-        Http2StreamListener listener = stream.listener;
-        if (listener != null) {
-          listener.onHeaders(stream, headers, endStream);
-        }
-      }
-      if (endStream) {
-        closeRemote(stream);
-      }
-    }
-
-    @Override
-    public void onHeaderListTooLarge(int streamId, boolean endStream) throws Http2Exception {
-      requireSettingsFirst();
-      Http2Stream stream = openOrFind(streamId, endStream);
-      if (stream == null) {
-        return;
-      }
-      boolean first;
-      lock.lock();
-      try {
-        first = ++stream.headerBlocksReceived == 1;
-        if (endStream) {
-          stream.remoteEnded = true;
-        }
-      } finally {
-        lock.unlock();
-      }
-      if (first && !client) {
-        serverHandler.onHeaderListTooLarge(stream);
-        // The handler has queued its answer; the stream ends here either way.
-        if (!stream.isClosed()) {
-          stream.reset(Http2ErrorCode.NO_ERROR);
-        }
-      } else {
-        String detail = "header list larger than " + config.maxHeaderListSize() + " bytes";
-        StreamFailure failure = new StreamFailure(StreamFailure.Kind.HEADER_LIST_TOO_LARGE, Http2ErrorCode.CANCEL, detail);
-        stream.reset(Http2ErrorCode.CANCEL);
-        notifyFailure(stream, failure);
-      }
-      writer.flushAsync();
-    }
-
-    /**
-     * The stream a header block belongs to, opening it when a client starts a new one; null
-     * when the block is to be ignored.
-     */
-    private Http2Stream openOrFind(int streamId, boolean endStream) throws Http2Exception {
-      lock.lock();
-      try {
-        Http2Stream stream = streams.get(streamId);
-        if (stream != null) {
-          if (stream.remoteEnded) {
-            throw Http2Exception.streamError(streamId, Http2ErrorCode.STREAM_CLOSED, "HEADERS after END_STREAM");
-          }
-          return stream;
-        }
-        if (isLocal(streamId)) {
-          if (client && (streamId & 1) == 0) {
-            throw Http2Exception.connectionError(Http2ErrorCode.PROTOCOL_ERROR, "server-initiated stream");
-          }
-          checkNotIdle(streamId, "HEADERS");
-          return null; // a stream we reset; frames in flight are ignored
-        }
-        if (client) {
-          throw Http2Exception.connectionError(Http2ErrorCode.PROTOCOL_ERROR, "push is disabled");
-        }
-        if (streamId <= lastPeerStreamId) {
-          if (wasRecentlyReset(streamId)) {
-            return null; // sent before the peer saw our RST_STREAM
-          }
-          if (contains(recentlyClosed, streamId)) {
-            throw Http2Exception.connectionError(Http2ErrorCode.STREAM_CLOSED, "HEADERS on closed stream " + streamId);
-          }
-          // New stream ids must increase (RFC 9113 5.1.1).
-          throw Http2Exception.connectionError(
-              Http2ErrorCode.PROTOCOL_ERROR, "stream id " + streamId + " is not above " + lastPeerStreamId);
-        }
-        lastPeerStreamId = streamId;
-        if (goAwaySent) {
-          refuse(streamId);
-          return null;
-        }
-        if (activePeerStreams >= config.maxConcurrentStreams()) {
-          refuse(streamId);
-          return null;
-        }
-        Http2Stream created = new Http2Stream(streamId, Http2Connection.this, peerInitialWindow, config.initialStreamWindow());
-        streams.put(streamId, created);
-        activePeerStreams++;
-        return created;
-      } finally {
-        lock.unlock();
-      }
-    }
-
-    /** Refuses a new stream without processing it; guarded by lock. */
-    private void refuse(int streamId) throws Http2Exception {
-      reply(new WriteOp.Reply(Frames.rstStream(streamId, Http2ErrorCode.REFUSED_STREAM)));
-      rememberReset(streamId);
-      writer.flushAsync();
-    }
-
-    @Override
-    public void onPriority(int streamId, int dependency) throws Http2Exception {
-      requireSettingsFirst();
-      // Priorities are advisory (RFC 9113 5.3); we schedule streams first come, first served.
-    }
-
-    @Override
-    public void onRstStream(int streamId, Http2ErrorCode code) throws Http2Exception {
-      requireSettingsFirst();
-      Http2Stream stream;
-      StreamFailure failure;
-      lock.lock();
-      try {
-        countReset();
-        stream = streams.get(streamId);
-        if (stream == null) {
-          checkNotIdle(streamId, "RST_STREAM");
-          return;
-        }
-        StreamFailure.Kind kind =
-            code == Http2ErrorCode.REFUSED_STREAM ? StreamFailure.Kind.REFUSED : StreamFailure.Kind.RESET_BY_PEER;
-        failure = new StreamFailure(kind, code, "stream reset by peer: " + code);
+  /** The peer sent GOAWAY: refuse our streams above its last id, take no more. Guarded by lock. */
+  List<Http2Stream> onGoAwayReceived(int lastStreamId, StreamFailure failure) {
+    goAwayReceived = true;
+    List<Http2Stream> refused = new ArrayList<>();
+    for (Http2Stream stream : streams.snapshot()) {
+      if (streams.isLocal(stream.id) && stream.id > lastStreamId) {
         closeStream(stream, failure);
-      } finally {
-        lock.unlock();
-      }
-      notifyFailure(stream, failure);
-    }
-
-    /** Rapid-reset defence: too many RST_STREAM frames per second end the connection. */
-    private void countReset() throws Http2Exception {
-      long now = System.nanoTime();
-      if (now - resetWindowStart > 1_000_000_000L) {
-        resetWindowStart = now;
-        resetsInWindow = 0;
-      }
-      if (++resetsInWindow > config.maxResetsPerSecond()) {
-        throw Http2Exception.connectionError(Http2ErrorCode.ENHANCE_YOUR_CALM, "too many stream resets");
+        refused.add(stream);
       }
     }
-
-    @Override
-    public void onSettings(Http2Settings settings) throws Http2Exception {
-      lock.lock();
-      try {
-        settingsReceived = true;
-        if (settings.has(FrameType.SETTINGS_INITIAL_WINDOW_SIZE)) {
-          int delta = settings.initialWindowSize() - peerInitialWindow;
-          peerInitialWindow = settings.initialWindowSize();
-          for (Http2Stream stream : streams.values()) {
-            stream.sendWindow += delta;
-            if (stream.sendWindow > Http2Config.MAX_WINDOW) {
-              throw Http2Exception.connectionError(
-                  Http2ErrorCode.FLOW_CONTROL_ERROR, "INITIAL_WINDOW_SIZE overflows a stream window");
-            }
-          }
-        }
-        if (settings.has(FrameType.SETTINGS_MAX_CONCURRENT_STREAMS)) {
-          peerMaxConcurrentStreams = settings.maxConcurrentStreams();
-        }
-        if (settings.has(FrameType.SETTINGS_MAX_FRAME_SIZE)) {
-          peerMaxFrameSize = settings.maxFrameSize();
-        }
-        changed.signalAll();
-      } finally {
-        lock.unlock();
-      }
-      int tableSize = settings.has(FrameType.SETTINGS_HEADER_TABLE_SIZE) ? settings.headerTableSize() : -1;
-      int frameSize = settings.has(FrameType.SETTINGS_MAX_FRAME_SIZE) ? settings.maxFrameSize() : -1;
-      reply(new WriteOp.SettingsAck(tableSize, frameSize));
-      writer.flushAsync();
+    if (streams.isEmpty()) {
+      writer.closeWhenDone();
     }
-
-    @Override
-    public void onSettingsAck() throws Http2Exception {
-      requireSettingsFirst();
-      if (!settingsAcknowledged) {
-        settingsAcknowledged = true;
-        if (config.headerTableSize() != HpackDecoder.DEFAULT_HEADER_TABLE_SIZE) {
-          decoder.setMaxTableSize(config.headerTableSize());
-        }
-      }
-    }
-
-    @Override
-    public void onPushPromise(int streamId) throws Http2Exception {
-      throw Http2Exception.connectionError(Http2ErrorCode.PROTOCOL_ERROR, "PUSH_PROMISE is not accepted");
-    }
-
-    @Override
-    public void onPing(boolean ack, long payload) throws Http2Exception {
-      requireSettingsFirst();
-      if (ack) {
-        return;
-      }
-      reply(new WriteOp.Reply(Frames.ping(true, payload)));
-      writer.flushAsync();
-    }
-
-    @Override
-    public void onGoAway(int lastStreamId, Http2ErrorCode code, String debugData) throws Http2Exception {
-      requireSettingsFirst();
-      List<Http2Stream> refused = new ArrayList<>();
-      StreamFailure failure =
-          new StreamFailure(StreamFailure.Kind.REFUSED, code, "GOAWAY " + code + " " + debugData);
-      lock.lock();
-      try {
-        goAwayReceived = true;
-        for (Http2Stream stream : new ArrayList<>(streams.values())) {
-          if (isLocal(stream.id) && stream.id > lastStreamId) {
-            closeStream(stream, failure);
-            refused.add(stream);
-          }
-        }
-        if (streams.isEmpty()) {
-          writer.enqueue(new WriteOp.Close());
-        }
-        changed.signalAll();
-      } finally {
-        lock.unlock();
-      }
-      writer.flushAsync();
-      for (Http2Stream stream : refused) {
-        notifyFailure(stream, failure);
-      }
-      connectionListener.onGoAway(Http2Connection.this, code);
-    }
-
-    @Override
-    public void onWindowUpdate(int streamId, int increment) throws Http2Exception {
-      requireSettingsFirst();
-      lock.lock();
-      try {
-        if (streamId == 0) {
-          connSendWindow += increment;
-          if (connSendWindow > Http2Config.MAX_WINDOW) {
-            throw Http2Exception.connectionError(Http2ErrorCode.FLOW_CONTROL_ERROR, "connection window above 2^31-1");
-          }
-        } else {
-          Http2Stream stream = streams.get(streamId);
-          if (stream == null) {
-            checkNotIdle(streamId, "WINDOW_UPDATE");
-            return;
-          }
-          stream.sendWindow += increment;
-          if (stream.sendWindow > Http2Config.MAX_WINDOW) {
-            throw Http2Exception.streamError(streamId, Http2ErrorCode.FLOW_CONTROL_ERROR, "stream window above 2^31-1");
-          }
-        }
-        changed.signalAll();
-      } finally {
-        lock.unlock();
-      }
-    }
-
-    /** Frames for streams that were never opened are a connection error; guarded by lock. */
-    private void checkNotIdle(int streamId, String frame) throws Http2Exception {
-      boolean idle = isLocal(streamId) ? streamId >= nextLocalStreamId && nextLocalStreamId > 0 : streamId > lastPeerStreamId;
-      if (idle) {
-        throw Http2Exception.connectionError(Http2ErrorCode.PROTOCOL_ERROR, frame + " on idle stream " + streamId);
-      }
-    }
-
-    /** The first frame from the peer must be SETTINGS (RFC 9113 3.4). */
-    private void requireSettingsFirst() throws Http2Exception {
-      if (!settingsReceived) {
-        throw Http2Exception.connectionError(Http2ErrorCode.PROTOCOL_ERROR, "first frame was not SETTINGS");
-      }
-    }
+    slotFreed.signalAll();
+    return refused;
   }
 
-  /** The peer has finished sending; the stream closes if we have too. Reader thread. */
-  private void closeRemote(Http2Stream stream) {
-    lock.lock();
-    try {
-      stream.remoteEnded = true;
-      if (stream.localEnded) {
-        remove(stream);
-      }
-    } finally {
-      lock.unlock();
-    }
+  @Override
+  public String toString() {
+    return name + " " + socket;
   }
-
 }

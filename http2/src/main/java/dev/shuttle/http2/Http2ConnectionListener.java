@@ -4,8 +4,11 @@ package dev.shuttle.http2;
 public interface Http2ConnectionListener {
   Http2ConnectionListener NONE = new Http2ConnectionListener() {};
 
-  /** The peer sent GOAWAY: no new streams may be opened on this connection. */
-  default void onGoAway(Http2Connection connection, Http2ErrorCode code) {}
+  /**
+   * The peer sent GOAWAY: no new streams may be opened on this connection. {@code debugData} is
+   * the peer's text, such as {@code too_many_pings}.
+   */
+  default void onGoAway(Http2Connection connection, Http2ErrorCode code, String debugData) {}
 
   /** The connection has ended and its socket is closed. */
   default void onTerminated(Http2Connection connection) {}

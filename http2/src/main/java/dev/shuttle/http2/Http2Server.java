@@ -1,6 +1,7 @@
 package dev.shuttle.http2;
 
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -9,8 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Accepts TCP connections and speaks HTTP/2 with prior knowledge (h2c) on each. Every connection
@@ -20,14 +20,21 @@ import java.util.logging.Logger;
  * Http2Server server = Http2Server.start(new InetSocketAddress("127.0.0.1", 0), config, handler);
  * int port = server.localAddress().getPort();
  * }</pre>
+ *
+ * <p>With {@link Http2Config#maxConnections()} set, a connection beyond the cap is answered with
+ * GOAWAY ENHANCE_YOUR_CALM and closed.
  */
 public final class Http2Server implements AutoCloseable {
-  private static final Logger LOG = Logger.getLogger(Http2Server.class.getName());
+  private static final System.Logger LOG = System.getLogger(Http2Server.class.getName());
+  private static final byte[] TOO_MANY_CONNECTIONS =
+      concat(Frames.settings(), Frames.goAway(0, Http2ErrorCode.ENHANCE_YOUR_CALM, "too many connections"));
 
   private final ServerSocket serverSocket;
   private final Http2Config config;
   private final Http2ServerHandler handler;
   private final Set<Http2Connection> connections = ConcurrentHashMap.newKeySet();
+  /** Connections accepted and not yet ended, counted before they are started. */
+  private final AtomicInteger open = new AtomicInteger();
   private final CountDownLatch terminated = new CountDownLatch(1);
   private final Thread acceptor;
   private volatile boolean shuttingDown;
@@ -59,18 +66,32 @@ public final class Http2Server implements AutoCloseable {
     return (InetSocketAddress) serverSocket.getLocalSocketAddress();
   }
 
+  /** Connections open now. */
+  public int connectionCount() {
+    return open.get();
+  }
+
   private void acceptLoop() {
     try {
       while (!shuttingDown) {
         Socket socket = serverSocket.accept();
+        if (open.incrementAndGet() > config.maxConnections()) {
+          open.decrementAndGet();
+          Thread.startVirtualThread(() -> turnAway(socket));
+          continue;
+        }
         try {
-          Http2Connection connection = Http2Connection.server(Http2Socket.plain(socket), config, handler, new Tracker());
+          Http2Connection connection =
+              Http2Connection.unstartedServer(Http2Socket.plain(socket), config, handler, new Tracker());
+          // Registered before it starts, so that however soon it ends, it is removed after it was added.
           connections.add(connection);
+          connection.start();
           if (shuttingDown) {
             connection.shutdownGracefully();
           }
-        } catch (IOException e) {
-          LOG.log(Level.FINE, "could not start connection", e);
+        } catch (IOException | RuntimeException e) {
+          open.decrementAndGet();
+          LOG.log(Level.DEBUG, "could not start a connection: {0}", e.toString());
           socket.close();
         }
       }
@@ -81,6 +102,17 @@ public final class Http2Server implements AutoCloseable {
     } finally {
       closeQuietly();
       checkTerminated();
+    }
+  }
+
+  /** Tells a client over the connection cap to go away, without waiting on it for long. */
+  private static void turnAway(Socket socket) {
+    try (socket) {
+      socket.setSoTimeout(1_000);
+      socket.getOutputStream().write(TOO_MANY_CONNECTIONS);
+      socket.shutdownOutput();
+    } catch (IOException e) {
+      // The client is gone already.
     }
   }
 
@@ -126,23 +158,30 @@ public final class Http2Server implements AutoCloseable {
     try {
       serverSocket.close();
     } catch (IOException e) {
-      LOG.log(Level.FINE, "closing server socket", e);
+      LOG.log(Level.DEBUG, "closing server socket: {0}", e.toString());
     }
   }
 
   private void checkTerminated() {
-    if (shuttingDown && connections.isEmpty() && !acceptor.isAlive()) {
-      terminated.countDown();
-    } else if (shuttingDown && connections.isEmpty() && Thread.currentThread() == acceptor) {
+    if (shuttingDown && connections.isEmpty() && (!acceptor.isAlive() || Thread.currentThread() == acceptor)) {
       terminated.countDown();
     }
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] both = new byte[a.length + b.length];
+    System.arraycopy(a, 0, both, 0, a.length);
+    System.arraycopy(b, 0, both, a.length, b.length);
+    return both;
   }
 
   /** Forgets connections as they end, and completes termination after the last one. */
   private final class Tracker implements Http2ConnectionListener {
     @Override
     public void onTerminated(Http2Connection connection) {
-      connections.remove(connection);
+      if (connections.remove(connection)) {
+        open.decrementAndGet();
+      }
       checkTerminated();
     }
   }

@@ -1,35 +1,43 @@
 package dev.shuttle.http2;
 
 import java.net.SocketAddress;
+import java.util.ArrayDeque;
+import java.util.concurrent.locks.Condition;
 
 /**
  * One HTTP/2 stream, client- or server-initiated. Writes may come from any thread; inbound frames
  * go to the stream's {@link Http2StreamListener} on the reader thread. Nothing is sent until
  * {@link #flush()}, so that a caller can put headers, data and trailers in one socket write.
- *
- * <p>State fields are guarded by the connection's lock.
  */
 public final class Http2Stream {
   final int id;
   final Http2Connection connection;
   volatile Http2StreamListener listener;
-
-  // Guarded by connection.lock.
-  long sendWindow;
-  int recvWindow;
-  int recvUnacked;
-  boolean localEnded;
-  boolean remoteEnded;
-  boolean removed;
-  int headerBlocksReceived;
-  StreamFailure failure;
   private volatile Object attachment;
 
-  Http2Stream(int id, Http2Connection connection, long sendWindow, int recvWindow) {
+  // Guarded by the connection's lock.
+  StreamState state = StreamState.OPEN;
+  long sendWindow;
+  int receiveWindow;
+  int receiveUnacked;
+  int headerBlocksReceived;
+  StreamFailure failure;
+  /** The request's or response's content-length, or -1; checked against the DATA received. */
+  long contentLength = -1;
+  long dataReceived;
+  /** Whether the layer above keeps this stream's concurrency slot after it closes. */
+  boolean slotHeld;
+  private Condition creditChanged;
+
+  // Guarded by the write scheduler's lock.
+  ArrayDeque<WriteOp> pending;
+  boolean scheduled;
+  /** Whether any frame of this stream has gone to the socket: the peer knows the stream. */
+  boolean written;
+
+  Http2Stream(int id, Http2Connection connection) {
     this.id = id;
     this.connection = connection;
-    this.sendWindow = sendWindow;
-    this.recvWindow = recvWindow;
   }
 
   public int id() {
@@ -58,8 +66,9 @@ public final class Http2Stream {
   }
 
   /**
-   * Queues DATA, split to fit the peer's frame size and windows. Blocks (after flushing what is
-   * queued) while the peer's flow-control window is closed.
+   * Queues DATA; the frames refer to {@code data} until they are written, so the caller must not
+   * change it afterwards. Blocks (after sending what is queued) while the peer's flow-control
+   * window is closed, and while the connection has more queued than its write budget.
    */
   public void writeData(byte[] data, int offset, int length, boolean endStream) throws Http2StreamClosedException {
     connection.writeData(this, data, offset, length, endStream);
@@ -90,6 +99,20 @@ public final class Http2Stream {
     return connection.isStreamClosed(this);
   }
 
+  /**
+   * Keeps this peer-opened stream counted against our MAX_CONCURRENT_STREAMS after it closes,
+   * until {@link #releaseSlot()}: a server holds it while the stream's handler runs, so that
+   * streams the peer resets cannot make it run more handlers at once than the limit.
+   */
+  public void holdSlot() {
+    connection.holdSlot(this);
+  }
+
+  /** Gives back the slot taken by {@link #holdSlot()}; calling it again does nothing. */
+  public void releaseSlot() {
+    connection.releaseSlot(this);
+  }
+
   /** Lets the layer above keep its own per-stream object here. */
   public void attach(Object value) {
     attachment = value;
@@ -97,6 +120,21 @@ public final class Http2Stream {
 
   public Object attachment() {
     return attachment;
+  }
+
+  /** Signalled when this stream's send credit may have grown or the stream ended; lock held. */
+  Condition creditChanged() {
+    if (creditChanged == null) {
+      creditChanged = connection.newCondition();
+    }
+    return creditChanged;
+  }
+
+  /** Wakes a writer of this stream waiting for credit, if there is one; lock held. */
+  void signalCredit() {
+    if (creditChanged != null) {
+      creditChanged.signalAll();
+    }
   }
 
   @Override

@@ -1,32 +1,66 @@
 package dev.shuttle.http2;
 
 /**
- * A unit of work for the connection's writer. Ops are serialized in queue order by whichever
- * thread is draining, so anything order-sensitive (HPACK state, settings acks) is done here.
+ * A unit of work for the connection's {@link WriteScheduler}. Frames of one stream keep their
+ * order; control frames go ahead of them. Anything order-sensitive on the wire (HPACK state,
+ * settings acks) is done when the op is written, in write order.
  */
 sealed interface WriteOp {
-  /** A header block: either headers to encode now, or bytes encoded earlier without state. */
-  record Headers(int streamId, Http2Headers headers, byte[] preEncoded, boolean endStream) implements WriteOp {}
+  /** What the op counts for in the write budget, about its size on the wire. */
+  int size();
 
-  /** A DATA frame whose flow-control credit was already taken. */
-  record Data(int streamId, byte[] data, int offset, int length, boolean endStream) implements WriteOp {}
+  /** An op that belongs to one stream's lane. */
+  sealed interface OfStream extends WriteOp {
+    Http2Stream stream();
+  }
 
-  /** A complete control frame of our own (SETTINGS, WINDOW_UPDATE, GOAWAY, our resets). */
-  record Control(byte[] frame) implements WriteOp {}
+  /** A header block: either headers to encode when written, or bytes encoded earlier without state. */
+  record Headers(Http2Stream stream, Http2Headers headers, byte[] preEncoded, boolean endStream) implements OfStream {
+    @Override
+    public int size() {
+      if (preEncoded != null) {
+        return FrameType.HEADER_LENGTH + preEncoded.length;
+      }
+      int size = FrameType.HEADER_LENGTH;
+      for (int i = 0; i < headers.size(); i++) {
+        size += headers.name(i).length() + headers.value(i).length() + 2;
+      }
+      return size;
+    }
+  }
 
-  /**
-   * A complete control frame the peer provoked (PING ack, a reset for its error or a refusal).
-   * Counted while queued: a peer that provokes them without reading must not grow the queue.
-   */
-  record Reply(byte[] frame) implements WriteOp {}
+  /** DATA whose flow-control credit was already taken; written as one or more frames. */
+  record Data(Http2Stream stream, byte[] data, int offset, int length, boolean endStream) implements OfStream {
+    @Override
+    public int size() {
+      return FrameType.HEADER_LENGTH + length;
+    }
+  }
+
+  /** RST_STREAM in the stream's lane, after its other frames (a server ending a finished call). */
+  record StreamReset(Http2Stream stream, Http2ErrorCode code) implements OfStream {
+    @Override
+    public int size() {
+      return FrameType.HEADER_LENGTH + 4;
+    }
+  }
+
+  /** A complete control frame: SETTINGS, WINDOW_UPDATE, PING, GOAWAY, RST_STREAM. */
+  record Control(byte[] frame) implements WriteOp {
+    @Override
+    public int size() {
+      return frame.length;
+    }
+  }
 
   /**
    * Acknowledges the peer's SETTINGS after applying what concerns the writer; -1 means unchanged.
-   * Done in queue order so that the HPACK table-size update lands in the first block after it.
-   * Counted like a {@link Reply}.
+   * Done in write order, so the HPACK table-size update lands in the first block after it.
    */
-  record SettingsAck(int headerTableSize, int maxFrameSize) implements WriteOp {}
-
-  /** Closes the socket once everything queued before it is written. */
-  record Close() implements WriteOp {}
+  record SettingsAck(int headerTableSize, int maxFrameSize) implements WriteOp {
+    @Override
+    public int size() {
+      return FrameType.HEADER_LENGTH;
+    }
+  }
 }

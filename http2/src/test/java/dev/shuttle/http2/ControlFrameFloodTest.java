@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * server queue them without bound: past the limit the connection ends, and others go on.
  */
 class ControlFrameFloodTest {
-  private static final int LIMIT = 16;
+  private static final int LIMIT = 4096;
   private Http2Server server;
 
   @BeforeEach
@@ -45,7 +45,7 @@ class ControlFrameFloodTest {
     server =
         Http2Server.start(
             new InetSocketAddress("127.0.0.1", 0),
-            Http2Config.builder().maxQueuedControlFrames(LIMIT).build(),
+            Http2Config.builder().maxQueuedBytes(LIMIT).build(),
             refuseAll);
   }
 

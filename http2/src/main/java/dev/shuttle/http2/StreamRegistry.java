@@ -1,0 +1,161 @@
+package dev.shuttle.http2;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The streams of one connection by id, and what the ids of RFC 9113 section 5.1.1 imply: which
+ * ids are still idle, which closed recently (so a late frame is ignored rather than taken for an
+ * error), and how many streams each side has open.
+ *
+ * <p>A stream the peer opened keeps its slot under our MAX_CONCURRENT_STREAMS after it closes when
+ * the layer above holds it ({@link Http2Stream#holdSlot()}): a handler still running for a reset
+ * call counts, so resets cannot make us run more handlers than the limit.
+ *
+ * <p>Not thread-safe: guarded by the connection's lock.
+ */
+final class StreamRegistry {
+  /** How many closed stream ids we remember, to tell late frames from protocol errors. */
+  private static final int RECENT_STREAMS = 64;
+  static final int MAX_STREAM_ID = Integer.MAX_VALUE;
+
+  private final boolean client;
+  private final Map<Integer, Http2Stream> streams = new HashMap<>();
+  private final RecentIds recentlyReset = new RecentIds(RECENT_STREAMS);
+  private final RecentIds recentlyClosed = new RecentIds(RECENT_STREAMS);
+  private int nextLocalId;
+  private int lastPeerId;
+  private int openLocal;
+  private int peerSlots;
+
+  StreamRegistry(boolean client, int firstLocalId) {
+    this.client = client;
+    this.nextLocalId = firstLocalId;
+  }
+
+  Http2Stream get(int id) {
+    return streams.get(id);
+  }
+
+  boolean isEmpty() {
+    return streams.isEmpty();
+  }
+
+  int size() {
+    return streams.size();
+  }
+
+  List<Http2Stream> snapshot() {
+    return new ArrayList<>(streams.values());
+  }
+
+  /** Whether the id belongs to streams this side opens (odd for a client, even for a server). */
+  boolean isLocal(int id) {
+    return (id & 1) == (client ? 1 : 0);
+  }
+
+  /** Whether no stream with this id was ever opened (RFC 9113 5.1: frames on it are errors). */
+  boolean isIdle(int id) {
+    return isLocal(id) ? id >= nextLocalId && nextLocalId > 0 : id > lastPeerId;
+  }
+
+  int lastPeerId() {
+    return lastPeerId;
+  }
+
+  /** Whether this side may open no more streams: its ids are used up. */
+  boolean localIdsExhausted() {
+    return nextLocalId <= 0;
+  }
+
+  int openLocal() {
+    return openLocal;
+  }
+
+  /** Peer streams that are open, or closed but still held by the layer above. */
+  int peerSlots() {
+    return peerSlots;
+  }
+
+  /** Takes the next id for a stream of ours; only after checking {@link #localIdsExhausted()}. */
+  int nextLocalId() {
+    int id = nextLocalId;
+    nextLocalId = id >= MAX_STREAM_ID - 1 ? -1 : id + 2;
+    return id;
+  }
+
+  /** Records that the peer used this id; ids of new peer streams must increase (RFC 9113 5.1.1). */
+  void peerIdUsed(int id) {
+    lastPeerId = id;
+  }
+
+  void add(Http2Stream stream) {
+    streams.put(stream.id, stream);
+    if (isLocal(stream.id)) {
+      openLocal++;
+    } else {
+      peerSlots++;
+    }
+  }
+
+  /** Forgets a closed stream; its peer slot stays taken while the layer above holds it. */
+  void remove(Http2Stream stream) {
+    if (streams.remove(stream.id) == null) {
+      return;
+    }
+    recentlyClosed.add(stream.id);
+    if (isLocal(stream.id)) {
+      openLocal--;
+    } else if (!stream.slotHeld) {
+      peerSlots--;
+    }
+  }
+
+  /** The layer above is done with a peer stream it held; frees its slot if it has closed. */
+  void releaseSlot(Http2Stream stream) {
+    if (stream.slotHeld) {
+      stream.slotHeld = false;
+      if (!streams.containsKey(stream.id) && !isLocal(stream.id)) {
+        peerSlots--;
+      }
+    }
+  }
+
+  void rememberReset(int id) {
+    recentlyReset.add(id);
+  }
+
+  boolean wasRecentlyReset(int id) {
+    return recentlyReset.contains(id);
+  }
+
+  boolean wasRecentlyClosed(int id) {
+    return recentlyClosed.contains(id);
+  }
+
+  /** A small ring of ids. */
+  private static final class RecentIds {
+    private final int[] ids;
+    private int next;
+
+    RecentIds(int capacity) {
+      ids = new int[capacity];
+    }
+
+    void add(int id) {
+      ids[next] = id;
+      next = (next + 1) % ids.length;
+    }
+
+    boolean contains(int id) {
+      for (int each : ids) {
+        if (each == id) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+}
