@@ -3,6 +3,7 @@ package dev.shuttle;
 import dev.shuttle.http2.Http2Config;
 import dev.shuttle.http2.Http2Connection;
 import dev.shuttle.http2.Http2ConnectionListener;
+import dev.shuttle.http2.Http2ErrorCode;
 import dev.shuttle.http2.Http2Socket;
 import dev.shuttle.internal.ClientCall;
 import java.io.IOException;
@@ -29,15 +30,18 @@ public final class Channel implements AutoCloseable {
   /** Responses larger than this fail with {@code RESOURCE_EXHAUSTED} (grpc-java and grpc-go agree). */
   public static final int DEFAULT_MAX_INBOUND_MESSAGE_SIZE = 4 * 1024 * 1024;
 
+  private static final System.Logger LOG = System.getLogger(Channel.class.getName());
   private static final Executor ASYNC_CALLS = Thread::startVirtualThread;
 
   private final String host;
   private final int port;
   private final String authority;
-  private final Http2Config config;
+  /** Replaced when a server asks us to ping less: new connections then use the new one. */
+  private volatile Http2Config config;
   private final int maxInboundMessageSize;
   private final Duration connectTimeout;
   private final ClientCall.ConnectionSource connections = new Connections();
+  private final Http2ConnectionListener pingBackoff = new PingBackoff();
 
   private final ReentrantLock lock = new ReentrantLock();
   // Guarded by lock.
@@ -152,7 +156,7 @@ public final class Channel implements AutoCloseable {
       Socket socket = new Socket();
       try {
         socket.connect(new InetSocketAddress(host, port), (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
-        return Http2Connection.client(Http2Socket.plain(socket), config, Http2ConnectionListener.NONE);
+        return Http2Connection.client(Http2Socket.plain(socket), config, pingBackoff);
       } catch (IOException e) {
         try {
           socket.close();
@@ -161,6 +165,22 @@ public final class Channel implements AutoCloseable {
         }
         throw new StatusException(
             Status.UNAVAILABLE.withDescription("cannot connect to " + authority + ": " + e.getMessage()).withCause(e));
+      }
+    }
+  }
+
+  /**
+   * A server that finds our keepalive pings too frequent ends the connection with GOAWAY
+   * ENHANCE_YOUR_CALM {@code too_many_pings}; as grpc-java does, we then ping half as often.
+   */
+  private final class PingBackoff implements Http2ConnectionListener {
+    @Override
+    public void onGoAway(Http2Connection connection, Http2ErrorCode code, String debugData) {
+      Http2Config current = config;
+      if (code == Http2ErrorCode.ENHANCE_YOUR_CALM && "too_many_pings".equals(debugData) && current.keepAliveTime() != null) {
+        Duration slower = current.keepAliveTime().multipliedBy(2);
+        config = current.toBuilder().keepAliveTime(slower).build();
+        LOG.log(System.Logger.Level.WARNING, "{0} says we ping too often; keepalive time now {1}", authority, slower);
       }
     }
   }
@@ -238,6 +258,28 @@ public final class Channel implements AutoCloseable {
      */
     public Builder http2(java.util.function.Consumer<Http2Config.Builder> limits) {
       limits.accept(http2);
+      return this;
+    }
+
+    /**
+     * After this long without hearing from the server, ping it, and close the connection if no
+     * answer comes within {@link #keepAliveTimeout}; default never. Servers refuse pings more
+     * often than they permit (5 minutes by default for grpc-java, grpc-go and Shuttle).
+     */
+    public Builder keepAliveTime(Duration time) {
+      http2.keepAliveTime(time);
+      return this;
+    }
+
+    /** How long a keepalive ping may go unanswered before the connection is closed; default 20 s. */
+    public Builder keepAliveTimeout(Duration timeout) {
+      http2.keepAliveTimeout(timeout);
+      return this;
+    }
+
+    /** Whether to send keepalive pings while no call is open; default false. */
+    public Builder keepAliveWithoutCalls(boolean enabled) {
+      http2.keepAliveWithoutCalls(enabled);
       return this;
     }
 

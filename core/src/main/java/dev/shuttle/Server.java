@@ -3,6 +3,8 @@ package dev.shuttle;
 import dev.shuttle.http2.Http2Config;
 import dev.shuttle.http2.Http2Server;
 import dev.shuttle.internal.CallDispatcher;
+import dev.shuttle.internal.RequestBufferBudget;
+import dev.shuttle.internal.ServerCallSettings;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -26,15 +28,34 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>{@link #shutdown()} stops taking calls and lets calls in progress finish;
  * {@link #shutdownNow()} ends them.
+ *
+ * <p><b>What a server holds at most.</b> Every limit below has a safe default and a builder
+ * option. Request messages that handlers have not taken yet, partial ones included, are counted:
+ * one connection holds at most {@link Builder#maxBufferedRequestBytesPerConnection} bytes of
+ * them, and the whole server at most {@link Builder#maxBufferedRequestBytes} plus
+ * {@link Builder#minBufferedRequestBytesPerConnection} for each open connection (a connection
+ * holding less than that is never refused for the server's total, so a small call on a quiet
+ * connection is served while others have spent the budget). A message that does not fit fails
+ * its call with {@code RESOURCE_EXHAUSTED}; no window is returned for it. Each connection also
+ * holds its HTTP/2 buffers (see {@link Http2Config}): a 64 KiB read buffer, one header block
+ * while it arrives, and its write queue, bounded by {@code maxQueuedBytes}. At most
+ * {@link Builder#maxConcurrentCallsPerConnection} handlers run per connection: a call's slot is
+ * freed when its handler returns, not when the client resets the stream.
  */
 public final class Server implements AutoCloseable {
   /** Inbound messages larger than this are refused with {@code RESOURCE_EXHAUSTED} (grpc-java and grpc-go agree). */
   public static final int DEFAULT_MAX_INBOUND_MESSAGE_SIZE = 4 * 1024 * 1024;
+  /** grpc-java's and grpc-go's: a server pings a connection quiet for two hours. */
+  public static final Duration DEFAULT_KEEP_ALIVE_TIME = Duration.ofHours(2);
+  /** What any connection may buffer even when the server's total is spent. */
+  public static final long DEFAULT_MIN_BUFFERED_REQUEST_BYTES_PER_CONNECTION = 64 * 1024;
 
   private final Http2Server transport;
+  private final RequestBufferBudget budget;
 
-  private Server(Http2Server transport) {
+  private Server(Http2Server transport, RequestBufferBudget budget) {
     this.transport = transport;
+    this.budget = budget;
   }
 
   public static Builder builder() {
@@ -48,6 +69,21 @@ public final class Server implements AutoCloseable {
 
   public InetSocketAddress address() {
     return transport.localAddress();
+  }
+
+  /** Connections open now. */
+  public int connectionCount() {
+    return transport.connectionCount();
+  }
+
+  /** Bytes of request messages buffered now that handlers have not taken yet. */
+  public long bufferedRequestBytes() {
+    return budget.held();
+  }
+
+  /** The most request bytes buffered at once since the server started. */
+  public long peakBufferedRequestBytes() {
+    return budget.peak();
   }
 
   /** Stops accepting connections and calls; calls in progress run to completion. */
@@ -94,7 +130,11 @@ public final class Server implements AutoCloseable {
     private final Map<String, ServerMethod<?, ?>> methods = new LinkedHashMap<>();
     private Executor executor;
     private int maxInboundMessageSize = DEFAULT_MAX_INBOUND_MESSAGE_SIZE;
-    private final Http2Config.Builder http2 = Http2Config.builder();
+    private boolean interruptHandlersOnCancel = true;
+    private long maxBufferedRequestBytes = -1;
+    private long maxBufferedRequestBytesPerConnection = -1;
+    private long minBufferedRequestBytesPerConnection = DEFAULT_MIN_BUFFERED_REQUEST_BYTES_PER_CONNECTION;
+    private final Http2Config.Builder http2 = Http2Config.builder().keepAliveTime(DEFAULT_KEEP_ALIVE_TIME);
 
     private Builder() {}
 
@@ -161,9 +201,105 @@ public final class Server implements AutoCloseable {
       return this;
     }
 
-    /** Stream resets a client may send per second before its connection is closed; default 200. */
+    /**
+     * Stream resets per second, those a client sends and those its errors make us send, before
+     * its connection is closed with ENHANCE_YOUR_CALM; default 200.
+     */
     public Builder maxResetsPerSecond(int resets) {
       http2.maxResetsPerSecond(resets);
+      return this;
+    }
+
+    /**
+     * Whether the thread of a handler whose call is cancelled (by the client, its deadline, or a
+     * lost connection) is interrupted, so that a handler blocked in {@code sleep}, a lock or I/O
+     * notices; default true. Blocked {@code receive}/{@code send} on the call end either way.
+     */
+    public Builder interruptHandlersOnCancel(boolean interrupt) {
+      this.interruptHandlersOnCancel = interrupt;
+      return this;
+    }
+
+    /**
+     * Request bytes the whole server may buffer before handlers take them, beyond which calls
+     * fail with {@code RESOURCE_EXHAUSTED}; default a quarter of the maximum heap, between 8 MiB
+     * and 1 GiB.
+     */
+    public Builder maxBufferedRequestBytes(long bytes) {
+      this.maxBufferedRequestBytes = atLeast(bytes, 1, "maxBufferedRequestBytes");
+      return this;
+    }
+
+    /** Request bytes one connection may buffer before handlers take them; default half the server's. */
+    public Builder maxBufferedRequestBytesPerConnection(long bytes) {
+      this.maxBufferedRequestBytesPerConnection = atLeast(bytes, 1, "maxBufferedRequestBytesPerConnection");
+      return this;
+    }
+
+    /**
+     * Request bytes any connection may buffer even when the server's total is spent; default
+     * 64 KiB. The server then holds at most {@code maxBufferedRequestBytes} plus this much per
+     * open connection.
+     */
+    public Builder minBufferedRequestBytesPerConnection(long bytes) {
+      this.minBufferedRequestBytesPerConnection = atLeast(bytes, 0, "minBufferedRequestBytesPerConnection");
+      return this;
+    }
+
+    /** Connections open at once; one more is sent GOAWAY and closed. Default: no cap. */
+    public Builder maxConnections(int connections) {
+      http2.maxConnections(connections);
+      return this;
+    }
+
+    /**
+     * A connection with no call for this long is closed gracefully (GOAWAY); default never.
+     * grpc-java's and grpc-go's {@code maxConnectionIdle}.
+     */
+    public Builder maxConnectionIdle(Duration idle) {
+      http2.maxConnectionIdle(idle);
+      return this;
+    }
+
+    /**
+     * A connection older than this (give or take 10 %) is closed gracefully, so clients
+     * reconnect and spread over servers; default never.
+     */
+    public Builder maxConnectionAge(Duration age) {
+      http2.maxConnectionAge(age);
+      return this;
+    }
+
+    /** How long calls may still run after {@link #maxConnectionAge} before the connection closes; default as long as they need. */
+    public Builder maxConnectionAgeGrace(Duration grace) {
+      http2.maxConnectionAgeGrace(grace);
+      return this;
+    }
+
+    /** After this long without hearing from a client, ping it; default 2 hours. Null: never. */
+    public Builder keepAliveTime(Duration time) {
+      http2.keepAliveTime(time);
+      return this;
+    }
+
+    /** How long a keepalive ping may go unanswered before the connection is closed; default 20 s. */
+    public Builder keepAliveTimeout(Duration timeout) {
+      http2.keepAliveTimeout(timeout);
+      return this;
+    }
+
+    /**
+     * The shortest interval at which clients may send keepalive pings; more often ends their
+     * connection with GOAWAY ENHANCE_YOUR_CALM {@code too_many_pings}. Default 5 minutes.
+     */
+    public Builder permitKeepAliveTime(Duration time) {
+      http2.permitKeepAliveTime(time);
+      return this;
+    }
+
+    /** Whether clients may ping while they have no call open; default false. */
+    public Builder permitKeepAliveWithoutCalls(boolean permit) {
+      http2.permitKeepAliveWithoutCalls(permit);
       return this;
     }
 
@@ -182,8 +318,25 @@ public final class Server implements AutoCloseable {
 
     /** Binds and starts serving. */
     public Server start() throws IOException {
-      CallDispatcher dispatcher = new CallDispatcher(methods, executor, maxInboundMessageSize);
-      return new Server(Http2Server.start(address, http2.build(), dispatcher));
+      long total = maxBufferedRequestBytes > 0 ? maxBufferedRequestBytes : defaultBufferedRequestBytes();
+      long perConnection =
+          maxBufferedRequestBytesPerConnection > 0 ? maxBufferedRequestBytesPerConnection : Math.max(1, total / 2);
+      RequestBufferBudget budget = new RequestBufferBudget(total, perConnection, minBufferedRequestBytesPerConnection);
+      ServerCallSettings settings = new ServerCallSettings(executor, maxInboundMessageSize, interruptHandlersOnCancel);
+      CallDispatcher dispatcher = new CallDispatcher(methods, settings, budget);
+      return new Server(Http2Server.start(address, http2.build(), dispatcher), budget);
+    }
+
+    private static long defaultBufferedRequestBytes() {
+      long quarterHeap = Runtime.getRuntime().maxMemory() / 4;
+      return Math.max(8L << 20, Math.min(1L << 30, quarterHeap));
+    }
+
+    private static long atLeast(long value, long min, String name) {
+      if (value < min) {
+        throw new IllegalArgumentException(name + " must be at least " + min + ": " + value);
+      }
+      return value;
     }
   }
 }

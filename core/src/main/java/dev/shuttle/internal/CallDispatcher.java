@@ -3,6 +3,7 @@ package dev.shuttle.internal;
 import dev.shuttle.Metadata;
 import dev.shuttle.ServerMethod;
 import dev.shuttle.Status;
+import dev.shuttle.http2.Http2Connection;
 import dev.shuttle.http2.Http2Headers;
 import dev.shuttle.http2.Http2ServerHandler;
 import dev.shuttle.http2.Http2Stream;
@@ -10,7 +11,6 @@ import dev.shuttle.http2.Http2StreamClosedException;
 import dev.shuttle.http2.Http2StreamListener;
 import dev.shuttle.http2.StreamFailure;
 import java.util.Map;
-import java.util.concurrent.Executor;
 
 /**
  * Turns new HTTP/2 streams into server calls: checks that the request is gRPC, finds the method,
@@ -19,17 +19,18 @@ import java.util.concurrent.Executor;
  */
 public final class CallDispatcher implements Http2ServerHandler {
   private final Map<String, ServerMethod<?, ?>> methodsByPath;
-  private final Executor executor;
-  private final int maxInboundMessageSize;
+  private final ServerCallSettings settings;
+  private final RequestBufferBudget budget;
 
   /**
    * @param methodsByPath methods by {@code :path} ({@code /package.Service/Method})
-   * @param executor where handlers run; {@code null} for a virtual thread per call
+   * @param budget what the server may buffer of requests, in all and per connection
    */
-  public CallDispatcher(Map<String, ServerMethod<?, ?>> methodsByPath, Executor executor, int maxInboundMessageSize) {
+  public CallDispatcher(
+      Map<String, ServerMethod<?, ?>> methodsByPath, ServerCallSettings settings, RequestBufferBudget budget) {
     this.methodsByPath = Map.copyOf(methodsByPath);
-    this.executor = executor;
-    this.maxInboundMessageSize = maxInboundMessageSize;
+    this.settings = settings;
+    this.budget = budget;
   }
 
   @Override
@@ -47,7 +48,7 @@ public final class CallDispatcher implements Http2ServerHandler {
     if (serverMethod == null) {
       return reject(stream, 200, Status.UNIMPLEMENTED.withDescription("Method not found: " + trimSlash(path)));
     }
-    long timeoutNanos = 0;
+    long timeoutNanos = -1;
     String timeout = headers.get(GrpcHeaders.GRPC_TIMEOUT);
     if (timeout != null) {
       try {
@@ -56,10 +57,21 @@ public final class CallDispatcher implements Http2ServerHandler {
         return reject(stream, 200, Status.INTERNAL.withDescription(e.getMessage()));
       }
     }
-    ServerCall<?, ?> call = new ServerCall<>(stream, serverMethod, headers, timeoutNanos, maxInboundMessageSize, executor);
+    ServerCall<?, ?> call =
+        new ServerCall<>(stream, serverMethod, headers, timeoutNanos, settings, connectionBudget(stream.connection()));
     stream.attach(call);
     call.begin(endStream);
     return call;
+  }
+
+  /** The connection's share of the budget, made on its first call (on its reader thread). */
+  private RequestBufferBudget.Connection connectionBudget(Http2Connection connection) {
+    if (connection.attachment() instanceof RequestBufferBudget.Connection account) {
+      return account;
+    }
+    RequestBufferBudget.Connection account = budget.newConnection();
+    connection.attach(account);
+    return account;
   }
 
   @Override

@@ -72,8 +72,8 @@ public final class ClientCall<Req, Resp>
     this.source = source;
     this.method = method;
     this.options = options;
-    this.deadline = options.timeout() == null ? 0 : Math.max(1, System.nanoTime() + options.timeout().toNanos());
-    this.messages = new InboundMessages(source.maxInboundMessageSize());
+    this.deadline = options.timeout() == null ? 0 : Deadlines.fromTimeout(Deadlines.nanos(options.timeout()));
+    this.messages = new InboundMessages(source.maxInboundMessageSize(), MessageBudget.UNLIMITED);
   }
 
   // ---------------------------------------------------------------------------------------------

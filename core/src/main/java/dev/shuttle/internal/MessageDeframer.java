@@ -9,7 +9,9 @@ import java.util.Arrays;
  * then the message) as DATA arrives, in any split. One per call direction; not thread-safe.
  *
  * <p>A message's buffer grows with the bytes actually received rather than with the length the
- * peer announces, so a 5-byte prefix cannot make us allocate megabytes.
+ * peer announces, so a 5-byte prefix cannot make us allocate megabytes. Every buffer is reserved
+ * from a {@link MessageBudget} before it is allocated; a complete message's reservation passes to
+ * the sink, which releases it once the message is taken.
  */
 public final class MessageDeframer {
   private static final int EAGER_ALLOCATION = 64 * 1024;
@@ -21,6 +23,7 @@ public final class MessageDeframer {
   }
 
   private final int maxMessageSize;
+  private final MessageBudget budget;
   private final byte[] prefix = new byte[5];
   private int prefixFilled;
   private byte[] message;
@@ -29,14 +32,19 @@ public final class MessageDeframer {
   private boolean compressed;
 
   public MessageDeframer(int maxMessageSize) {
+    this(maxMessageSize, MessageBudget.UNLIMITED);
+  }
+
+  public MessageDeframer(int maxMessageSize, MessageBudget budget) {
     this.maxMessageSize = maxMessageSize;
+    this.budget = budget;
   }
 
   /**
    * Consumes bytes, reporting every message they complete.
    *
-   * @throws StatusException {@code RESOURCE_EXHAUSTED} for a message over the limit,
-   *     {@code INTERNAL} for an invalid flag byte
+   * @throws StatusException {@code RESOURCE_EXHAUSTED} for a message over the limit or one the
+   *     budget has no room for, {@code INTERNAL} for an invalid flag byte
    */
   public void feed(byte[] buf, int offset, int length, Sink sink) {
     int end = offset + length;
@@ -57,7 +65,9 @@ public final class MessageDeframer {
       }
       int n = Math.min(messageLength - messageFilled, end - offset);
       if (messageFilled + n > message.length) {
-        message = Arrays.copyOf(message, (int) Math.min(messageLength, Math.max(2L * message.length, messageFilled + n)));
+        int capacity = (int) Math.min(messageLength, Math.max(2L * message.length, messageFilled + n));
+        budget.reserve(capacity - message.length); // the old buffer is garbage once copied
+        message = Arrays.copyOf(message, capacity);
       }
       System.arraycopy(buf, offset, message, messageFilled, n);
       messageFilled += n;
@@ -73,6 +83,15 @@ public final class MessageDeframer {
     return prefixFilled == 0 && message == null;
   }
 
+  /** Drops a partly received message and gives its buffer back to the budget. */
+  public void discard() {
+    if (message != null) {
+      budget.release(message.length);
+      message = null;
+    }
+    prefixFilled = 0;
+  }
+
   private void startMessage() {
     int flag = prefix[0] & 0xff;
     if (flag > 1) {
@@ -84,10 +103,12 @@ public final class MessageDeframer {
           Status.RESOURCE_EXHAUSTED.withDescription(
               "gRPC message exceeds maximum size " + maxMessageSize + ": " + length));
     }
+    int capacity = (int) Math.min(length, EAGER_ALLOCATION);
+    budget.reserve(capacity);
     compressed = flag == 1;
     messageLength = (int) length;
     messageFilled = 0;
-    message = messageLength == 0 ? EMPTY : new byte[Math.min(messageLength, EAGER_ALLOCATION)];
+    message = messageLength == 0 ? EMPTY : new byte[capacity];
   }
 
   private void finishMessage(Sink sink) {

@@ -14,11 +14,13 @@ import dev.shuttle.StreamSource;
 import dev.shuttle.UnaryHandler;
 import dev.shuttle.http2.Http2ErrorCode;
 import dev.shuttle.http2.Http2Headers;
+import dev.shuttle.http2.InterruptGuard;
 import dev.shuttle.http2.Http2Stream;
 import dev.shuttle.http2.Http2StreamClosedException;
 import dev.shuttle.http2.Http2StreamListener;
 import dev.shuttle.http2.StreamFailure;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.concurrent.Executor;
@@ -26,8 +28,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * One RPC on the server: receives the request stream from the reader thread, runs the handler on
@@ -36,10 +36,16 @@ import java.util.logging.Logger;
  *
  * <p>When the client sends one message (unary and server-streaming), the handler starts only
  * once that message and the end of the request are in, so it never waits for input.
+ *
+ * <p>The call holds its stream's concurrency slot until the handler returns, and the request
+ * bytes it buffers count against the server's {@link RequestBufferBudget}. A cancelled or
+ * expired call wakes its handler: blocked {@code receive} and {@code send} end with
+ * {@link StatusException}, and the handler's thread is interrupted unless the server was built
+ * not to.
  */
 public final class ServerCall<Req, Resp>
     implements Http2StreamListener, ServerContext, StreamSink<Resp>, StreamSource<Req> {
-  private static final Logger LOG = Logger.getLogger(ServerCall.class.getName());
+  private static final System.Logger LOG = System.getLogger(ServerCall.class.getName());
 
   private final Http2Stream stream;
   private final ServerMethod<Req, Resp> method;
@@ -47,6 +53,7 @@ public final class ServerCall<Req, Resp>
   private final Metadata requestMetadata;
   private final long deadline; // System.nanoTime() based; 0 when none
   private final Executor executor;
+  private final boolean interruptOnCancel;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
@@ -55,6 +62,8 @@ public final class ServerCall<Req, Resp>
   private boolean halfClosed;
   private Status cancelStatus;
   private boolean started;
+  private boolean handlerDone;
+  private InterruptGuard handlerGuard;
   private ScheduledFuture<?> deadlineTimer;
 
   /** Serializes the response: headers, messages, then the status, from whichever thread ends it. */
@@ -70,22 +79,28 @@ public final class ServerCall<Req, Resp>
       ServerMethod<Req, Resp> method,
       Http2Headers headers,
       long timeoutNanos,
-      int maxInboundMessageSize,
-      Executor executor) {
+      ServerCallSettings settings,
+      MessageBudget budget) {
     this.stream = stream;
     this.method = method;
     this.descriptor = method.descriptor();
     this.requestMetadata = GrpcHeaders.toMetadata(headers);
-    this.deadline = timeoutNanos > 0 ? Math.max(1, System.nanoTime() + timeoutNanos) : 0;
-    this.executor = executor;
-    this.messages = new InboundMessages(maxInboundMessageSize);
+    this.deadline = Deadlines.fromTimeout(timeoutNanos);
+    this.executor = settings.executor();
+    this.interruptOnCancel = settings.interruptHandlersOnCancel();
+    this.messages = new InboundMessages(settings.maxInboundMessageSize(), budget);
     messages.setEncoding(headers.get(GrpcHeaders.GRPC_ENCODING));
+    stream.holdSlot();
   }
 
   /** Called on the reader thread once the call is set up as the stream's listener. */
   void begin(boolean endStream) {
     if (deadline != 0) {
       long delay = deadline - System.nanoTime();
+      if (delay <= 0) {
+        cancel(Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded before the call began"), true);
+        return;
+      }
       ScheduledFuture<?> timer =
           Deadlines.schedule(() -> cancel(Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded"), true), delay);
       lock.lock();
@@ -119,8 +134,8 @@ public final class ServerCall<Req, Resp>
     Status error = null;
     lock.lock();
     try {
-      if (cancelStatus != null) {
-        return;
+      if (cancelStatus != null || handlerDone) {
+        return; // nobody will read it: not buffered, and no window returned for it
       }
       try {
         release = messages.onData(data, offset, length);
@@ -189,17 +204,9 @@ public final class ServerCall<Req, Resp>
 
   /** Ends the call for bad input: answered with the status when possible, else reset. */
   private void fail(Status status) {
-    lock.lock();
-    try {
-      if (cancelStatus != null) {
-        return;
-      }
-      cancelStatus = status;
-      changed.signalAll();
-    } finally {
-      lock.unlock();
+    if (!endEarly(status)) {
+      return;
     }
-    cancelDeadlineTimer();
     // The handler may be writing (even blocked on flow control): answer only if it is not.
     if (writeLock.tryLock()) {
       try {
@@ -217,20 +224,37 @@ public final class ServerCall<Req, Resp>
 
   /** Cancels the call (client reset, connection lost, or deadline); the handler sees it. */
   private void cancel(Status status, boolean resetStream) {
+    if (endEarly(status) && resetStream) {
+      stream.reset(Http2ErrorCode.CANCEL);
+    }
+  }
+
+  /**
+   * Records why the call ends before its handler finished it, drops what it buffered, and wakes
+   * the handler; returns false when the call had already ended.
+   */
+  private boolean endEarly(Status status) {
+    boolean neverStarted;
     lock.lock();
     try {
-      if (cancelStatus != null) {
-        return;
+      if (cancelStatus != null || handlerDone) {
+        return false;
       }
       cancelStatus = status;
+      messages.discard();
       changed.signalAll();
+      if (handlerGuard != null && interruptOnCancel) {
+        handlerGuard.interrupt();
+      }
+      neverStarted = !started;
     } finally {
       lock.unlock();
     }
     cancelDeadlineTimer();
-    if (resetStream) {
-      stream.reset(Http2ErrorCode.CANCEL);
+    if (neverStarted) {
+      stream.releaseSlot();
     }
+    return true;
   }
 
   private void cancelDeadlineTimer() {
@@ -253,7 +277,7 @@ public final class ServerCall<Req, Resp>
   private void start() {
     lock.lock();
     try {
-      if (started) {
+      if (started || cancelStatus != null) {
         return;
       }
       started = true;
@@ -267,35 +291,90 @@ public final class ServerCall<Req, Resp>
         executor.execute(this::run);
       }
     } catch (RejectedExecutionException e) {
+      lock.lock();
+      try {
+        started = false; // so that failing it frees its slot
+      } finally {
+        lock.unlock();
+      }
       fail(Status.RESOURCE_EXHAUSTED.withDescription("server is too busy"));
     }
   }
 
   @SuppressWarnings("unchecked")
   private void run() {
+    if (!enterHandler()) {
+      leaveHandler();
+      return;
+    }
+    Status status = Status.OK;
+    Metadata trailers = null;
+    Resp single = null;
     try {
       Object handler = method.handler();
       switch (descriptor.type()) {
-        case UNARY -> respond(((UnaryHandler<Req, Resp>) handler).handle(firstRequest(), this));
-        case SERVER_STREAMING -> {
-          ((ServerStreamingHandler<Req, Resp>) handler).handle(firstRequest(), this, this);
-          close(Status.OK, null);
-        }
-        case CLIENT_STREAMING -> respond(((ClientStreamingHandler<Req, Resp>) handler).handle(this, this));
-        case BIDI_STREAMING -> {
-          ((BidiStreamingHandler<Req, Resp>) handler).handle(this, this, this);
-          close(Status.OK, null);
-        }
+        case UNARY -> single = ((UnaryHandler<Req, Resp>) handler).handle(firstRequest(), this);
+        case SERVER_STREAMING -> ((ServerStreamingHandler<Req, Resp>) handler).handle(firstRequest(), this, this);
+        case CLIENT_STREAMING -> single = ((ClientStreamingHandler<Req, Resp>) handler).handle(this, this);
+        case BIDI_STREAMING -> ((BidiStreamingHandler<Req, Resp>) handler).handle(this, this, this);
+      }
+      if (single == null && !descriptor.type().serverStreams()) {
+        status = Status.INTERNAL.withDescription("handler returned no response");
+      }
+    } catch (StatusException e) {
+      status = e.status();
+      trailers = e.trailers();
+      single = null;
+    } catch (Throwable t) {
+      // The exception's text stays here: it may say more than the client should know.
+      // A handler interrupted by its call's cancellation often fails for that very reason.
+      LOG.log(isCancelled() ? Level.DEBUG : Level.WARNING, "handler of " + descriptor.fullName() + " failed", t);
+      status = Status.UNKNOWN;
+      single = null;
+    }
+    // The slot is free before the client can see the call end, so it may start the next at once.
+    leaveHandler();
+    try {
+      if (single != null) {
+        respond(single);
+      } else {
+        close(status, trailers);
       }
     } catch (StatusException e) {
       close(e.status(), e.trailers());
-    } catch (Throwable t) {
-      // The exception's text stays here: it may say more than the client should know.
-      LOG.log(Level.WARNING, "handler of " + descriptor.fullName() + " failed", t);
-      close(Status.UNKNOWN, null);
-    } finally {
-      cancelDeadlineTimer();
     }
+  }
+
+  /** Marks the handler as running on this thread; false when the call ended before it began. */
+  private boolean enterHandler() {
+    lock.lock();
+    try {
+      if (cancelStatus != null) {
+        return false;
+      }
+      handlerGuard = InterruptGuard.current();
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * The handler is done: nothing more is buffered for it, an interrupt meant for it is cleared
+   * (the thread may be an executor's, and goes on to other work), and its stream slot is free.
+   */
+  private void leaveHandler() {
+    lock.lock();
+    try {
+      handlerGuard = null;
+      handlerDone = true;
+      messages.discard();
+    } finally {
+      lock.unlock();
+    }
+    Thread.interrupted();
+    cancelDeadlineTimer();
+    stream.releaseSlot();
   }
 
   private Req firstRequest() {
@@ -308,9 +387,6 @@ public final class ServerCall<Req, Resp>
 
   /** Sends the single response and OK in one flush. */
   private void respond(Resp response) {
-    if (response == null) {
-      throw new StatusException(Status.INTERNAL.withDescription("handler returned no response"));
-    }
     byte[] bytes = serialize(response);
     writeLock.lock();
     try {

@@ -283,7 +283,12 @@ final class WriteScheduler {
   /** Writes everything queued, on this thread unless another thread is already writing. */
   void flush() {
     if (writing.compareAndSet(false, true)) {
-      drain();
+      InterruptGuard guard = InterruptGuard.enterWrite();
+      try {
+        drain();
+      } finally {
+        guard.exitWrite();
+      }
     }
   }
 
