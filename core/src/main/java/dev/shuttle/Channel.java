@@ -66,6 +66,11 @@ public final class Channel implements AutoCloseable {
     return new Builder(target);
   }
 
+  /** The keepalive time new connections use now (null: none); it doubles on {@code too_many_pings}. */
+  Duration keepAliveTime() {
+    return config.keepAliveTime();
+  }
+
   /** Makes a unary call and waits for its response. */
   public <Req, Resp> Resp unaryCall(MethodDescriptor<Req, Resp> method, Req request, CallOptions options) {
     ClientCall<Req, Resp> call = new ClientCall<>(connections, method, options);

@@ -134,7 +134,9 @@ public final class Server implements AutoCloseable {
     private long maxBufferedRequestBytes = -1;
     private long maxBufferedRequestBytesPerConnection = -1;
     private long minBufferedRequestBytesPerConnection = DEFAULT_MIN_BUFFERED_REQUEST_BYTES_PER_CONNECTION;
-    private final Http2Config.Builder http2 = Http2Config.builder().keepAliveTime(DEFAULT_KEEP_ALIVE_TIME);
+    // A server pings quiet connections whether or not they have calls, as grpc-java's does.
+    private final Http2Config.Builder http2 =
+        Http2Config.builder().keepAliveTime(DEFAULT_KEEP_ALIVE_TIME).keepAliveWithoutCalls(true);
 
     private Builder() {}
 

@@ -41,6 +41,10 @@ final class EchoServer implements AutoCloseable {
     return server.port();
   }
 
+  Server server() {
+    return server;
+  }
+
   /** A well-behaved call on another connection (the channel's) succeeds. */
   void assertServesOtherConnections() {
     String reply = channel.unaryCall(ECHO, "alive", CallOptions.DEFAULT.withTimeout(Duration.ofSeconds(10)));

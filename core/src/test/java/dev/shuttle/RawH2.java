@@ -217,6 +217,37 @@ final class RawH2 implements AutoCloseable {
     }
   }
 
+  /**
+   * The first frame that matches within {@code millis}, or null when none came by then (the
+   * others are kept for later).
+   */
+  Frame pollFrame(Predicate<Frame> match, int millis) throws IOException {
+    for (Iterator<Frame> it = backlog.iterator(); it.hasNext(); ) {
+      Frame f = it.next();
+      if (match.test(f)) {
+        it.remove();
+        return f;
+      }
+    }
+    socket.setSoTimeout(millis);
+    try {
+      while (true) {
+        Frame f;
+        try {
+          f = readFrame();
+        } catch (AssertionError timeout) {
+          return null; // readRawFrame reports the timeout as a failure; here it is an answer
+        }
+        if (f == null || match.test(f)) {
+          return f;
+        }
+        backlog.add(f);
+      }
+    } finally {
+      socket.setSoTimeout(READ_TIMEOUT_MILLIS);
+    }
+  }
+
   /** The server's GOAWAY; frames before it are skipped. */
   Frame awaitGoAway() throws IOException {
     return awaitFrame(f -> f.type() == GOAWAY, "GOAWAY");

@@ -72,6 +72,8 @@ public final class Http2Connection implements AutoCloseable {
   private boolean shutdownPingSent;
   private boolean goAwaySent;
   private boolean goAwayReceived;
+  private StreamFailure goAwayFailure;
+  private boolean clientGoAwayQueued;
   private boolean terminated;
   private StreamFailure terminationFailure;
   private long idleSinceNanos = createdNanos;
@@ -82,7 +84,8 @@ public final class Http2Connection implements AutoCloseable {
       Http2Socket socket,
       Http2Config config,
       Http2ServerHandler serverHandler,
-      Http2ConnectionListener connectionListener)
+      Http2ConnectionListener connectionListener,
+      int firstLocalStreamId)
       throws IOException {
     this.client = client;
     this.socket = socket;
@@ -97,7 +100,7 @@ public final class Http2Connection implements AutoCloseable {
     this.decoder = new HpackDecoder(HpackDecoder.DEFAULT_HEADER_TABLE_SIZE, config.maxHeaderListSize());
     this.reader = new FrameReader(socket.input(), decoder, config);
     this.writer = new WriteScheduler(socket.output(), config.maxQueuedBytes(), new WriterEvents(), "h2-writer-" + id);
-    this.streams = new StreamRegistry(client, client ? 1 : 2);
+    this.streams = new StreamRegistry(client, firstLocalStreamId);
     this.flow = new FlowController(config);
     this.keepAlive = config.keepAliveTime() == null ? null : new KeepAlivePinger(this, config);
     this.readerThread = Thread.ofVirtual().name(name).unstarted(this::readLoop);
@@ -110,7 +113,13 @@ public final class Http2Connection implements AutoCloseable {
    */
   public static Http2Connection client(Http2Socket socket, Http2Config config, Http2ConnectionListener listener)
       throws IOException {
-    Http2Connection connection = new Http2Connection(true, socket, config, null, listener);
+    return client(socket, config, listener, 1);
+  }
+
+  /** A client connection whose first stream id is not 1: to see what happens when ids run out. */
+  static Http2Connection client(Http2Socket socket, Http2Config config, Http2ConnectionListener listener, int firstStreamId)
+      throws IOException {
+    Http2Connection connection = new Http2Connection(true, socket, config, null, listener, firstStreamId);
     connection.start();
     return connection;
   }
@@ -128,7 +137,7 @@ public final class Http2Connection implements AutoCloseable {
   static Http2Connection unstartedServer(
       Http2Socket socket, Http2Config config, Http2ServerHandler handler, Http2ConnectionListener listener)
       throws IOException {
-    return new Http2Connection(false, socket, config, handler, listener);
+    return new Http2Connection(false, socket, config, handler, listener, 2);
   }
 
   /** Queues the preface and our settings, and starts the reader, the writer and the timers. */
@@ -462,11 +471,25 @@ public final class Http2Connection implements AutoCloseable {
     }
     if (streams.isEmpty()) {
       idleSinceNanos = System.nanoTime();
-      if ((goAwaySent || goAwayReceived) && !terminated) {
-        writer.closeWhenDone();
-        writer.flushAsync();
-      }
+      closeIfDone();
     }
+  }
+
+  /**
+   * After a GOAWAY either way, the connection ends once no stream is left. A client sends its
+   * own GOAWAY only then, so that it cannot overtake the HEADERS of streams it opened just before
+   * (control frames go out ahead of stream frames). Guarded by lock.
+   */
+  private void closeIfDone() {
+    if (terminated || !streams.isEmpty() || !(goAwaySent || goAwayReceived)) {
+      return;
+    }
+    if (client && !clientGoAwayQueued) {
+      clientGoAwayQueued = true;
+      writer.control(Frames.goAway(0, Http2ErrorCode.NO_ERROR, ""));
+    }
+    writer.closeWhenDone();
+    writer.flushAsync();
   }
 
   boolean onReaderThread() {
@@ -487,7 +510,8 @@ public final class Http2Connection implements AutoCloseable {
         return;
       }
       if (client) {
-        sendFinalGoAway();
+        goAwaySent = true;
+        closeIfDone();
       } else {
         shutdownPingSent = true;
         writer.control(Frames.goAway(StreamRegistry.MAX_STREAM_ID, Http2ErrorCode.NO_ERROR, "shutdown"));
@@ -518,11 +542,8 @@ public final class Http2Connection implements AutoCloseable {
   /** Guarded by lock. */
   private void sendFinalGoAway() {
     goAwaySent = true;
-    int lastStreamId = client ? 0 : streams.lastPeerId();
-    writer.control(Frames.goAway(lastStreamId, Http2ErrorCode.NO_ERROR, "shutdown"));
-    if (streams.isEmpty()) {
-      writer.closeWhenDone();
-    }
+    writer.control(Frames.goAway(streams.lastPeerId(), Http2ErrorCode.NO_ERROR, "shutdown"));
+    closeIfDone();
   }
 
   /** Closes the connection now; open streams fail with {@link StreamFailure.Kind#CONNECTION_LOST}. */
@@ -640,6 +661,10 @@ public final class Http2Connection implements AutoCloseable {
     try {
       if (terminated) {
         return;
+      }
+      if (failure.code() == null && goAwayFailure != null) {
+        // The peer told us why before it closed: a stream lost with the connection learns it.
+        failure = new StreamFailure(StreamFailure.Kind.CONNECTION_LOST, goAwayFailure.code(), goAwayFailure.detail());
       }
       terminated = true;
       terminationFailure = failure;
@@ -846,6 +871,9 @@ public final class Http2Connection implements AutoCloseable {
   /** The peer sent GOAWAY: refuse our streams above its last id, take no more. Guarded by lock. */
   List<Http2Stream> onGoAwayReceived(int lastStreamId, StreamFailure failure) {
     goAwayReceived = true;
+    if (failure.code() != Http2ErrorCode.NO_ERROR) {
+      goAwayFailure = failure;
+    }
     List<Http2Stream> refused = new ArrayList<>();
     for (Http2Stream stream : streams.snapshot()) {
       if (streams.isLocal(stream.id) && stream.id > lastStreamId) {
@@ -853,9 +881,7 @@ public final class Http2Connection implements AutoCloseable {
         refused.add(stream);
       }
     }
-    if (streams.isEmpty()) {
-      writer.closeWhenDone();
-    }
+    closeIfDone();
     slotFreed.signalAll();
     return refused;
   }

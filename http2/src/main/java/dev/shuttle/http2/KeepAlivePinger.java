@@ -18,6 +18,8 @@ final class KeepAlivePinger {
   private final boolean withoutCalls;
   private volatile Future<?> timer;
   private volatile boolean stopped;
+  // Touched by the timer thread only.
+  private boolean pingOutstanding;
   private long pingSentNanos;
 
   KeepAlivePinger(Http2Connection connection, Http2Config config) {
@@ -28,7 +30,7 @@ final class KeepAlivePinger {
   }
 
   void start() {
-    schedule(this::checkQuiet, timeNanos);
+    schedule(timeNanos);
   }
 
   void stop() {
@@ -36,30 +38,37 @@ final class KeepAlivePinger {
     Http2Timers.cancel(timer);
   }
 
-  private void schedule(Runnable task, long delayNanos) {
+  private void schedule(long delayNanos) {
     if (!stopped) {
-      timer = Http2Timers.schedule(task, delayNanos);
+      timer = Http2Timers.schedule(this::check, delayNanos);
     }
   }
 
-  private void checkQuiet() {
-    long quiet = System.nanoTime() - connection.lastReadNanos();
+  /** One timer, rescheduled each time: either waiting for a quiet spell, or for a PING's answer. */
+  private void check() {
+    long now = System.nanoTime();
+    long lastRead = connection.lastReadNanos();
+    if (pingOutstanding) {
+      if (lastRead - pingSentNanos >= 0) {
+        pingOutstanding = false; // anything received since the PING shows the peer is there
+      } else if (now - pingSentNanos >= timeoutNanos) {
+        connection.closeForKeepAlive();
+        return;
+      } else {
+        schedule(Math.min(timeNanos, pingSentNanos + timeoutNanos - now));
+        return;
+      }
+    }
+    long quiet = now - lastRead;
     if (quiet < timeNanos) {
-      schedule(this::checkQuiet, timeNanos - quiet);
+      schedule(timeNanos - quiet);
     } else if (!withoutCalls && connection.activeStreams() == 0) {
-      schedule(this::checkQuiet, timeNanos);
+      schedule(timeNanos);
     } else {
-      pingSentNanos = System.nanoTime();
+      pingOutstanding = true;
+      pingSentNanos = now;
       connection.sendPing(PAYLOAD);
-      schedule(this::checkAnswered, timeoutNanos);
-    }
-  }
-
-  private void checkAnswered() {
-    if (connection.lastReadNanos() - pingSentNanos < 0) {
-      connection.closeForKeepAlive();
-    } else {
-      checkQuiet();
+      schedule(Math.min(timeNanos, timeoutNanos));
     }
   }
 }
