@@ -22,12 +22,19 @@ final class FrameReader {
   private final int maxFrameSize;
   private final int maxHeaderBlockSize;
   private final int maxContinuationFrames;
-  private byte[] buf;
+  /** The read buffer of a quiet connection: thousands of idle connections hold only this much. */
+  private static final int SMALL_BUFFER = 2048;
+
+  private final byte[] small = new byte[SMALL_BUFFER];
+  private final int largeSize;
+  /** {@link #small}, or a large buffer while the peer sends in bulk. */
+  private byte[] buf = small;
   private int pos;
   private int limit;
+  private int lastRead;
 
   // A header block in progress: HEADERS seen without END_HEADERS.
-  private byte[] block = new byte[1024];
+  private byte[] block = new byte[0]; // grown by the first header block: idle connections hold none
   private int blockLength;
   private int blockStreamId;
   private boolean blockEndStream;
@@ -40,7 +47,7 @@ final class FrameReader {
     this.maxFrameSize = config.maxFrameSize();
     this.maxHeaderBlockSize = config.maxHeaderBlockSize();
     this.maxContinuationFrames = config.maxContinuationFrames();
-    this.buf = new byte[Math.max(64 * 1024, FrameType.HEADER_LENGTH + maxFrameSize)];
+    this.largeSize = Math.max(64 * 1024, FrameType.HEADER_LENGTH + maxFrameSize);
   }
 
   /** Whether a header block has begun (HEADERS without END_HEADERS) and not yet ended. */
@@ -306,7 +313,11 @@ final class FrameReader {
     }
   }
 
-  /** Makes {@code n} bytes available at {@code pos}; false on end of stream before any byte of them. */
+  /**
+   * Makes {@code n} bytes available at {@code pos}; false on end of stream before any byte of
+   * them. Reads go to a large buffer while the peer fills what we offer, and back to a small one
+   * once the connection is quiet, before a read that may wait for a long time.
+   */
   private boolean fill(int n) throws IOException {
     if (limit - pos >= n) {
       return true;
@@ -316,7 +327,14 @@ final class FrameReader {
       limit -= pos;
       pos = 0;
     }
+    if (buf != small && limit <= SMALL_BUFFER && lastRead < SMALL_BUFFER / 2 && n <= SMALL_BUFFER) {
+      System.arraycopy(buf, 0, small, 0, limit);
+      buf = small;
+    }
     while (limit < n) {
+      if (limit == buf.length || n > buf.length) {
+        buf = Arrays.copyOf(buf, largeSize); // n never exceeds a frame, which fits
+      }
       int read = in.read(buf, limit, buf.length - limit);
       if (read < 0) {
         if (limit == 0) {
@@ -324,6 +342,7 @@ final class FrameReader {
         }
         throw new EOFException("connection closed inside a frame");
       }
+      lastRead = read;
       limit += read;
     }
     return true;

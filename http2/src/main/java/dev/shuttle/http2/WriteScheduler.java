@@ -33,7 +33,6 @@ final class WriteScheduler {
   /** DATA bytes a stream may write in one turn before the next stream with work gets its turn. */
   static final int DATA_QUOTA = 16 * 1024;
   private static final int FLUSH_THRESHOLD = 64 * 1024;
-  private static final int MAX_RETAINED_BUFFER = 256 * 1024;
   private static final int MAX_ROUNDS_PER_CALLER = 4;
 
   /** What the scheduler tells its connection; called on whichever thread was writing. */
@@ -80,7 +79,8 @@ final class WriteScheduler {
   private final HpackEncoder encoder = new HpackEncoder();
   private final ArrayList<WriteOp> batch = new ArrayList<>();
   private final ByteSink block = new ByteSink(512);
-  private ByteSink buf = new ByteSink(16 * 1024);
+  /** Taken from {@link WriteBuffers} for a drain and given back after it; null in between. */
+  private ByteSink buf;
   private int maxFrameSize = Http2Config.MIN_MAX_FRAME_SIZE;
 
   WriteScheduler(OutputStream out, long budget, Events events, String name) {
@@ -314,10 +314,14 @@ final class WriteScheduler {
   /** Drains while holding {@code writing}; releases it only once the queues are seen empty. */
   private void drain() {
     for (int round = 1; ; round++) {
+      buf = WriteBuffers.take();
       try {
         drainOnce();
       } catch (Throwable t) { // OutOfMemoryError too: the connection ends and frees what it holds
         fail(t);
+      } finally {
+        WriteBuffers.give(buf);
+        buf = null;
       }
       if (round >= MAX_ROUNDS_PER_CALLER && hasWork() && Thread.currentThread() != helper) {
         // Others keep queueing: hand the writing over (still held) to the helper, so that an
@@ -499,11 +503,7 @@ final class WriteScheduler {
   private void writeOut() throws IOException {
     if (buf.size() > 0) {
       out.write(buf.array(), 0, buf.size());
-      if (buf.size() > MAX_RETAINED_BUFFER) {
-        buf = new ByteSink(16 * 1024);
-      } else {
-        buf.reset();
-      }
+      buf.reset();
     }
   }
 
@@ -519,10 +519,10 @@ final class WriteScheduler {
     events.onWriteFailure(failure);
   }
 
-  /** Drainer only: the connection writes nothing more, so it keeps no buffer alive. */
+  /** Drainer only: the connection writes nothing more. */
   private void releaseBuffers() {
     batch.clear();
-    buf = new ByteSink(0);
+    buf.reset();
   }
 
   /** Ends writing from any thread: drops what is queued and wakes whoever waits on the budget. */

@@ -303,19 +303,28 @@ public final class HpackEncoder {
     private static final int BUCKET_BITS = 8; // twice the entries: short chains
     private static final int BUCKETS = 1 << BUCKET_BITS;
 
-    final String[] names = new String[SLOTS];
-    final String[] values = new String[SLOTS];
-    final int[] hashes = new int[SLOTS];
-    final long[] fieldNext = new long[SLOTS];
-    final long[] nameNext = new long[SLOTS];
-    final long[] fieldHeads = new long[BUCKETS];
-    final long[] nameHeads = new long[BUCKETS];
+    // Allocated on the first insertion: a connection that never sends a header block (an idle
+    // one) keeps none of this.
+    String[] names;
+    String[] values;
+    int[] hashes;
+    long[] fieldNext;
+    long[] nameNext;
+    long[] fieldHeads;
+    long[] nameHeads;
     long oldestSeq;
     long nextSeq;
     int size;
     int maxSize;
 
-    Table() {
+    private void allocate() {
+      names = new String[SLOTS];
+      values = new String[SLOTS];
+      hashes = new int[SLOTS];
+      fieldNext = new long[SLOTS];
+      nameNext = new long[SLOTS];
+      fieldHeads = new long[BUCKETS];
+      nameHeads = new long[BUCKETS];
       Arrays.fill(fieldHeads, -1);
       Arrays.fill(nameHeads, -1);
     }
@@ -326,6 +335,9 @@ public final class HpackEncoder {
 
     /** HPACK index of the field, or 0. */
     int fieldIndex(String name, String value, int hash) {
+      if (names == null) {
+        return 0;
+      }
       for (long seq = fieldHeads[bucket(hash)]; seq >= oldestSeq; seq = fieldNext[(int) seq & MASK]) {
         int slot = (int) seq & MASK;
         if (hashes[slot] == hash && values[slot].equals(value) && names[slot].equals(name)) {
@@ -337,7 +349,7 @@ public final class HpackEncoder {
 
     /** HPACK index of the newest entry with this name, or 0. */
     int nameIndex(String name) {
-      if (nextSeq == oldestSeq) {
+      if (names == null || nextSeq == oldestSeq) {
         return 0;
       }
       for (long seq = nameHeads[bucket(name.hashCode())];
@@ -352,6 +364,9 @@ public final class HpackEncoder {
 
     /** Adds a field the caller checked to fit ({@code entrySize <= maxSize}). */
     void add(String name, String value, int hash, int entrySize) {
+      if (names == null) {
+        allocate();
+      }
       evictUntil(maxSize - entrySize);
       long seq = nextSeq++;
       int slot = (int) seq & MASK;
