@@ -85,6 +85,21 @@ class ConnectionLifecycleTest {
   }
 
   @Test
+  void aClientStillSendingWhenItsConnectionFailsReadsTheGoAway() throws Exception {
+    try (EchoServer server = EchoServer.start();
+        RawH2 conn = RawH2.connect(server.port()).handshake()) {
+      // DATA on stream 0 is a connection error; a mebibyte more follows it in the same write.
+      // Were the server to close with that unread, TCP would reset the connection, and the
+      // GOAWAY could be lost on the way.
+      conn.send(frame(RawH2.DATA, 0, 0, new byte[8]), new byte[1 << 20]);
+      RawH2.Frame goAway = conn.awaitGoAway();
+      assertEquals(RawH2.PROTOCOL_ERROR, goAway.errorCode(), goAway.toString());
+      // The server still reads (and drops) for a moment: the connection was not reset.
+      assertTrue(conn.trySend(new byte[4096]), "the server reset the connection instead of lingering");
+    }
+  }
+
+  @Test
   void aClientThatNeverAcknowledgesOurSettingsIsDisconnected() throws Exception {
     try (EchoServer server = EchoServer.start(b -> b.http2(l -> l.settingsAckTimeout(SHORT)));
         RawH2 conn = RawH2.connect(server.port())) {

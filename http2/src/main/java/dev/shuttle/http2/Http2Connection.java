@@ -40,6 +40,8 @@ public final class Http2Connection implements AutoCloseable {
   static final long SHUTDOWN_PING = 0x73687574646f776eL;
   /** How long we keep reading (and discarding) after our last frame, so the peer can read it. */
   private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
+  /** How often a writer waiting on the write budget checks whether its stream was reset. */
+  private static final long BUDGET_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
   /** How long a connection error waits for its GOAWAY to be written before closing anyway. */
   private static final long GOAWAY_WRITE_MILLIS = 1_000;
   /** The largest chunk of one DATA write queued at once; the rest waits for it to drain. */
@@ -309,9 +311,17 @@ public final class Http2Connection implements AutoCloseable {
       throws Http2StreamClosedException {
     boolean provoked = onReaderThread();
     while (true) {
-      if (writer.isOverBudget() && !provoked) {
+      while (writer.isOverBudget() && !provoked) {
         writer.flush();
-        writer.awaitBelowBudget();
+        if (writer.awaitBelowBudget(BUDGET_RECHECK_NANOS)) {
+          break;
+        }
+        lock.lock();
+        try {
+          checkWritable(stream); // a stream reset while we wait ends the wait
+        } finally {
+          lock.unlock();
+        }
       }
       lock.lock();
       try {

@@ -258,18 +258,35 @@ final class WriteScheduler {
    * flushed (or asked the helper to) so that someone is writing.
    */
   void awaitBelowBudget() {
-    if (!overBudget) {
-      return;
+    while (!awaitBelowBudget(Long.MAX_VALUE)) {
+      // keep waiting
     }
+  }
+
+  /** Like {@link #awaitBelowBudget()} for at most {@code nanos}; returns whether it is below. */
+  boolean awaitBelowBudget(long nanos) {
+    if (!overBudget) {
+      return true;
+    }
+    boolean interrupted = false;
     lock.lock();
     try {
       budgetWaiters++;
-      while (overBudget && !stopped) {
-        belowBudget.awaitUninterruptibly();
+      long left = nanos;
+      while (overBudget && !stopped && left > 0) {
+        try {
+          left = belowBudget.awaitNanos(left);
+        } catch (InterruptedException e) {
+          interrupted = true; // kept for the caller, who decides; the wait goes on
+        }
       }
+      return !overBudget || stopped;
     } finally {
       budgetWaiters--;
       lock.unlock();
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
