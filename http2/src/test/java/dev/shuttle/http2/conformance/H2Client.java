@@ -235,7 +235,7 @@ final class H2Client implements AutoCloseable {
    */
   Frame expectGoAway(int errorCode) throws IOException {
     Frame goAway = expect("GOAWAY(" + errorName(errorCode) + ")",
-        f -> f.type() == GOAWAY && f.streamId() == 0 && f.payload().length >= 8 && f.errorCode() == errorCode);
+        f -> f.type() == GOAWAY && f.flags() == 0 && f.streamId() == 0 && f.payload().length >= 8 && f.errorCode() == errorCode);
     expectConnectionClosed();
     return goAway;
   }
@@ -243,7 +243,8 @@ final class H2Client implements AutoCloseable {
   /** A stream error (RFC 9113 5.4.2): RST_STREAM on this stream with exactly this code, next. */
   Frame expectRstStream(int streamId, int errorCode) throws IOException {
     return expect("RST_STREAM(stream " + streamId + ", " + errorName(errorCode) + ")",
-        f -> f.type() == RST_STREAM && f.streamId() == streamId && f.payload().length == 4 && f.errorCode() == errorCode);
+        f -> f.type() == RST_STREAM && f.flags() == 0 && f.streamId() == streamId && f.payload().length == 4
+            && f.errorCode() == errorCode);
   }
 
   /** No frame at all before the server closes the connection. */
@@ -257,13 +258,13 @@ final class H2Client implements AutoCloseable {
   /** A PING with ACK and this payload, next (RFC 9113 6.7). */
   void expectPingAck(long opaque) throws IOException {
     expect("PING(ACK, 0x" + Long.toHexString(opaque) + ")",
-        f -> f.type() == PING && f.streamId() == 0 && f.has(ACK) && f.payload().length == 8
+        f -> f.type() == PING && f.streamId() == 0 && f.flags() == ACK && f.payload().length == 8
             && readInt64(f.payload(), 0) == opaque);
   }
 
   /** An empty SETTINGS with ACK, next (RFC 9113 6.5.3). */
   void expectSettingsAck() throws IOException {
-    expect("SETTINGS(ACK)", f -> f.type() == SETTINGS && f.streamId() == 0 && f.has(ACK) && f.payload().length == 0);
+    expect("SETTINGS(ACK)", f -> f.type() == SETTINGS && f.streamId() == 0 && f.flags() == ACK && f.payload().length == 0);
   }
 
   /** Response headers on this stream, next: HEADERS with :status 200. */
@@ -346,7 +347,10 @@ final class H2Client implements AutoCloseable {
       int length = ((header[0] & 0xff) << 16) | ((header[1] & 0xff) << 8) | (header[2] & 0xff);
       byte[] payload = new byte[length];
       in.readFully(payload);
-      return new Frame(header[3] & 0xff, header[4] & 0xff, readInt32(header, 5) & 0x7fffffff, payload, List.of());
+      if ((header[5] & 0x80) != 0) {
+        fail("RFC 9113 4.1: the reserved bit must remain unset when sending; set in a frame of type " + header[3]);
+      }
+      return new Frame(header[3] & 0xff, header[4] & 0xff, readInt32(header, 5), payload, List.of());
     } catch (SocketTimeoutException e) {
       return fail("no frame from the server within " + READ_TIMEOUT_MILLIS + " ms; received " + received);
     } catch (EOFException e) {
