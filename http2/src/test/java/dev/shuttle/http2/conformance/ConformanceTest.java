@@ -27,6 +27,7 @@ abstract class ConformanceTest {
 
   private Http2Server server;
   private final List<H2Client> clients = new ArrayList<>();
+  private final List<Http2Server> privateServers = new ArrayList<>();
 
   @BeforeAll
   void startServer() throws IOException {
@@ -40,11 +41,30 @@ abstract class ConformanceTest {
   }
 
   @AfterEach
-  void closeClients() throws IOException {
+  void closeClients() throws IOException, InterruptedException {
     for (H2Client c : clients) {
       c.close();
     }
     clients.clear();
+    for (Http2Server s : privateServers) {
+      s.shutdownNow();
+      s.awaitTermination(10, TimeUnit.SECONDS);
+    }
+    privateServers.clear();
+  }
+
+  /** A server of the test's own, for tests that shut it down; stopped after the test. */
+  Http2Server privateServer() throws IOException {
+    Http2Server s = Http2Server.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), Http2Config.defaults(), new EchoHandler());
+    privateServers.add(s);
+    return s;
+  }
+
+  /** A connection past the preface to a server of the test's own. */
+  H2Client handshake(Http2Server to, int... settings) throws IOException {
+    H2Client client = H2Client.connect(to.localAddress());
+    clients.add(client);
+    return client.handshake(settings);
   }
 
   /** A TCP connection to the server; nothing sent yet. */

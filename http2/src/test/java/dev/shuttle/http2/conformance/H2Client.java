@@ -182,6 +182,15 @@ final class H2Client implements AutoCloseable {
     }
   }
 
+  /**
+   * Applies our SETTINGS_HEADER_TABLE_SIZE to the decoder of the server's field blocks, once the
+   * server has acknowledged it: from then on a block that does not start with the dynamic table
+   * size update RFC 7541 4.2 requires fails to decode, and so fails the test.
+   */
+  void acknowledgedHeaderTableSize(int size) {
+    decoder.setMaxTableSize(size);
+  }
+
   /** A setting from the server's SETTINGS frame, or null when it did not send it. */
   Long serverSetting(int id) {
     return serverSettings.get(id);
