@@ -17,6 +17,9 @@ final class HeaderValidator {
   static void validate(int streamId, Http2Headers headers, Kind kind) throws Http2Exception {
     boolean regularSeen = false;
     int pseudoSeen = 0; // bit per known pseudo-header, to catch duplicates
+    String method = null;
+    String scheme = null;
+    String path = null;
     for (int i = 0; i < headers.size(); i++) {
       String name = headers.name(i);
       String value = headers.value(i);
@@ -33,6 +36,12 @@ final class HeaderValidator {
           throw malformed(streamId, "duplicate " + name);
         }
         pseudoSeen |= bit;
+        switch (bit) {
+          case METHOD -> method = value;
+          case SCHEME -> scheme = value;
+          case PATH -> path = value;
+          default -> {}
+        }
         continue;
       }
       regularSeen = true;
@@ -50,6 +59,9 @@ final class HeaderValidator {
     }
     if (kind == Kind.REQUEST && (pseudoSeen & REQUIRED_REQUEST) != REQUIRED_REQUEST) {
       throw malformed(streamId, "request lacks :method, :scheme or :path");
+    }
+    if (kind == Kind.REQUEST) {
+      checkPath(streamId, method, scheme, path);
     }
     if (kind == Kind.RESPONSE && pseudoSeen == 0) {
       throw malformed(streamId, "response lacks :status");
@@ -76,6 +88,21 @@ final class HeaderValidator {
       };
     }
     return kind == Kind.RESPONSE && name.equals(":status") ? STATUS : 0;
+  }
+
+  /**
+   * RFC 9113 8.3.1: :path is never empty; for http and https it is an absolute path ("/" at
+   * least), or "*" for a server-wide OPTIONS request.
+   */
+  private static void checkPath(int streamId, String method, String scheme, String path) throws Http2Exception {
+    if (path.isEmpty()) {
+      throw malformed(streamId, "empty :path");
+    }
+    if ((scheme.equals("http") || scheme.equals("https"))
+        && !path.startsWith("/")
+        && !(path.equals("*") && method.equals("OPTIONS"))) {
+      throw malformed(streamId, ":path is neither an absolute path nor * for OPTIONS");
+    }
   }
 
   private static void checkName(int streamId, String name) throws Http2Exception {

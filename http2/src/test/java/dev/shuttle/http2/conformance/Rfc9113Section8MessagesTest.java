@@ -153,6 +153,30 @@ class Rfc9113Section8MessagesTest extends ConformanceTest {
   // ---------------------------------------------------------------------------------------------
   // 8.3.1 Request pseudo-header fields (RFC 7540 8.1.2.3)
 
+  /** RFC 9113 8.3.1: :path must not be empty for http or https URIs (the root is "/"). */
+  @Test
+  @H2spec("http2/8.1.2.3/1")
+  void emptyPathGetsRstProtocolError() throws Exception {
+    assertMalformed(request("GET", ""));
+  }
+
+  /** RFC 9113 8.3.1: for http and https, :path is an absolute path: it starts with "/". */
+  @Test
+  void pathThatIsNotAnAbsolutePathGetsRstProtocolError() throws Exception {
+    assertMalformed(request("GET", "index.html"));
+  }
+
+  /** RFC 9113 8.3.1: "*" is the :path of an OPTIONS request for the server as a whole, and of nothing else. */
+  @Test
+  void asteriskPathIsForOptionsOnly() throws Exception {
+    H2Client client = handshake();
+    client.send(Wire.headers(1, END_STREAM | END_HEADERS, block(request("OPTIONS", "*"))));
+    assertEquals("200", client.expectResponse(1).status());
+    client.send(Wire.headers(3, END_STREAM | END_HEADERS, block(request("GET", "*"))));
+    client.expectRstStream(3, PROTOCOL_ERROR);
+    client.expectNothingElse();
+  }
+
   /** RFC 9113 8.3.1: a request without :method is malformed. */
   @Test
   @H2spec("http2/8.1.2.3/2")
