@@ -24,6 +24,9 @@ final class HeaderValidator {
       String name = headers.name(i);
       String value = headers.value(i);
       checkValue(streamId, name, value);
+      if (kind == Kind.REQUEST) {
+        checkEdges(streamId, name, value);
+      }
       if (name.startsWith(":")) {
         if (regularSeen) {
           throw malformed(streamId, "pseudo-header " + name + " after a regular field");
@@ -124,6 +127,21 @@ final class HeaderValidator {
         throw malformed(streamId, "invalid character in value of " + name);
       }
     }
+  }
+
+  /**
+   * RFC 9113 8.2.1: a value must not start or end with SP or HTAB. Checked on requests only:
+   * gRPC peers send grpc-message in trailers with spaces unencoded, and a status message that
+   * happens to end with one must not turn into a reset stream.
+   */
+  private static void checkEdges(int streamId, String name, String value) throws Http2Exception {
+    if (!value.isEmpty() && (isSpaceOrTab(value.charAt(0)) || isSpaceOrTab(value.charAt(value.length() - 1)))) {
+      throw malformed(streamId, "value of " + name + " starts or ends with whitespace");
+    }
+  }
+
+  private static boolean isSpaceOrTab(char c) {
+    return c == ' ' || c == '\t';
   }
 
   private static Http2Exception malformed(int streamId, String message) {

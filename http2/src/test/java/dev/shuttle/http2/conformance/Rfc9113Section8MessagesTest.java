@@ -75,6 +75,19 @@ class Rfc9113Section8MessagesTest extends ConformanceTest {
     assertMalformed(with(get(), "x-test", "a" + (char) c + "b"));
   }
 
+  /** RFC 9113 8.2.1: a field value must not start or end with a space or a horizontal tab. */
+  @ParameterizedTest(name = "\"{0}\"")
+  @ValueSource(strings = {" leading", "trailing ", "\tleading", "trailing\t", " "})
+  void whitespaceAtTheEdgesOfAFieldValueGetsRstProtocolError(String value) throws Exception {
+    assertMalformed(with(get(), "x-test", value));
+  }
+
+  /** RFC 9113 8.2.1: the rule holds for pseudo-header fields too. */
+  @Test
+  void whitespaceAroundAPseudoHeaderValueGetsRstProtocolError() throws Exception {
+    assertMalformed(request("GET ", "/"));
+  }
+
   /** RFC 9113 8.2.1: other octets are fine in a value, tabs, spaces and obs-text included. */
   @Test
   void valueWithInnerWhitespaceAndObsTextIsAccepted() throws Exception {
