@@ -20,6 +20,7 @@ final class HeaderValidator {
     String method = null;
     String scheme = null;
     String path = null;
+    String contentLength = null;
     for (int i = 0; i < headers.size(); i++) {
       String name = headers.name(i);
       String value = headers.value(i);
@@ -55,6 +56,12 @@ final class HeaderValidator {
         case "te" -> {
           if (!value.equals("trailers")) {
             throw malformed(streamId, "te other than trailers");
+          }
+        }
+        case "content-length" -> {
+          if (kind != Kind.TRAILERS) {
+            checkContentLength(streamId, value, contentLength);
+            contentLength = value;
           }
         }
         default -> {}
@@ -126,6 +133,26 @@ final class HeaderValidator {
       if (c == 0 || c == '\r' || c == '\n') {
         throw malformed(streamId, "invalid character in value of " + name);
       }
+    }
+  }
+
+  /**
+   * RFC 9113 8.1.1 and RFC 9110 8.6: content-length is a decimal number of octets, and a message
+   * that declares two different lengths is malformed (no body can match both). Whether the DATA
+   * that follows matches it is for the connection to count.
+   */
+  private static void checkContentLength(int streamId, String value, String earlier) throws Http2Exception {
+    if (value.isEmpty()) {
+      throw malformed(streamId, "empty content-length");
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < '0' || c > '9') {
+        throw malformed(streamId, "content-length is not a number of octets");
+      }
+    }
+    if (earlier != null && !earlier.equals(value)) {
+      throw malformed(streamId, "two different content-length values");
     }
   }
 

@@ -284,6 +284,35 @@ class Rfc9113Section8MessagesTest extends ConformanceTest {
     assertMalformed(with(post(), "content-length", "5"));
   }
 
+  /**
+   * RFC 9113 8.1.1 with RFC 9110 8.6: content-length is a number of octets; a value that is not
+   * can match no body, so the request is malformed before any DATA arrives.
+   */
+  @ParameterizedTest(name = "\"{0}\"")
+  @ValueSource(strings = {"abc", "-1", "+4", "4.0", "0x10", ""})
+  void contentLengthThatIsNotANumberGetsRstProtocolError(String value) throws Exception {
+    assertMalformed(with(get(), "content-length", value));
+  }
+
+  /** RFC 9113 8.1.1 with RFC 9110 8.6: two different content-length values cannot both match the body. */
+  @Test
+  void twoDifferentContentLengthsGetRstProtocolError() throws Exception {
+    assertMalformed(with(get(), "content-length", "0", "content-length", "1"));
+  }
+
+  /**
+   * RFC 9110 8.6: a repeated content-length with the same value MAY be taken as one; Shuttle
+   * does so.
+   */
+  @Test
+  void sameContentLengthTwiceIsAccepted() throws Exception {
+    H2Client client = handshake();
+    client.send(
+        Wire.headers(1, END_HEADERS, block(with(post(), "content-length", "4", "content-length", "4"))),
+        Wire.data(1, true, "test"));
+    assertEquals("200", client.expectResponse(1).status());
+  }
+
   /** RFC 9113 8.1.1: a content-length that matches the DATA is fine. */
   @Test
   void contentLengthEqualToTheDataIsAccepted() throws Exception {
