@@ -97,6 +97,18 @@ class Rfc9113Section3StartingTest extends ConformanceTest {
     client.expectGoAway(PROTOCOL_ERROR);
   }
 
+  /**
+   * RFC 9113 3.4: not even a frame of unknown type, which 5.5 would have the server ignore
+   * anywhere else, may come before the client's SETTINGS.
+   */
+  @Test
+  void unknownFrameInPlaceOfTheFirstSettingsGetsGoAwayProtocolError() throws Exception {
+    H2Client client = connect();
+    tolerateServerPreface(client);
+    client.send(PREFACE, Wire.frame(0xfc, 0, 0, new byte[8]), Wire.settings());
+    client.expectGoAway(PROTOCOL_ERROR);
+  }
+
   /** RFC 9113 3.4: a SETTINGS acknowledgement cannot stand in for the client's own SETTINGS. */
   @Test
   void settingsAckInPlaceOfTheFirstSettingsGetsGoAwayProtocolError() throws Exception {
