@@ -42,15 +42,6 @@ class Rfc9113Section3StartingTest extends ConformanceTest {
     client.expectSettingsAck();
   }
 
-  /** RFC 9113 3.4: the client preface and an empty SETTINGS frame start a connection that serves requests. */
-  @Test
-  @H2spec("generic/1/1")
-  void clientPrefaceWithEmptySettingsIsAcceptedAndRequestsAreServed() throws Exception {
-    H2Client client = handshake();
-    client.send(getRequest(1));
-    assertEquals("200", client.expectResponse(1).status());
-  }
-
   /**
    * RFC 9113 3.4: an invalid preface is a connection error of type PROTOCOL_ERROR. The GOAWAY
    * MAY be omitted (the peer is evidently not speaking HTTP/2); Shuttle sends it, then closes.
