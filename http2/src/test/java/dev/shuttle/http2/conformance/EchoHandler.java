@@ -15,14 +15,23 @@ import java.nio.charset.StandardCharsets;
  * number of body octets, and the trailer fields. A HEAD request gets the headers only. Request
  * bodies are consumed as they arrive, so flow-control window goes back to the client.
  *
+ * <p>Three paths behave otherwise, for the flow-control and early-response cases:
+ * {@value #BODY} answers with the request body itself, {@value #HOLD} never consumes the
+ * request body (an application that does not read), and {@value #EARLY} answers as soon as the
+ * request headers arrive, before the request ends.
+ *
  * <p>The answer is written from a virtual thread of its own, as a real application's would be: it
  * may block on the client's flow-control window without holding up the connection.
  */
 final class EchoHandler implements Http2ServerHandler {
+  static final String BODY = "/body";
+  static final String HOLD = "/hold";
+  static final String EARLY = "/early";
+
   @Override
   public Http2StreamListener onNewStream(Http2Stream stream, Http2Headers headers, boolean endStream) {
     Exchange exchange = new Exchange(stream, headers);
-    if (endStream) {
+    if (endStream || EARLY.equals(headers.get(":path"))) {
       exchange.respond();
     }
     return exchange;
@@ -42,11 +51,15 @@ final class EchoHandler implements Http2ServerHandler {
     private final Http2Stream stream;
     private final Http2Headers request;
     private final StringBuilder trailers = new StringBuilder();
+    private final String path;
+    private final java.io.ByteArrayOutputStream requestBody = new java.io.ByteArrayOutputStream();
     private long bodyBytes; // reader thread only until respond() hands it over
+    private boolean responded;
 
     Exchange(Http2Stream stream, Http2Headers request) {
       this.stream = stream;
       this.request = request;
+      this.path = request.get(":path");
     }
 
     @Override
@@ -62,7 +75,12 @@ final class EchoHandler implements Http2ServerHandler {
     @Override
     public void onData(Http2Stream s, byte[] data, int offset, int length, boolean endStream) {
       bodyBytes += length;
-      s.consumed(length);
+      if (BODY.equals(path)) {
+        requestBody.write(data, offset, length);
+      }
+      if (!HOLD.equals(path)) {
+        s.consumed(length);
+      }
       if (endStream) {
         respond();
       }
@@ -74,12 +92,16 @@ final class EchoHandler implements Http2ServerHandler {
     }
 
     void respond() {
+      if (responded) {
+        return; // an early answer is already on its way
+      }
+      responded = true;
       StringBuilder text = new StringBuilder();
       for (int i = 0; i < request.size(); i++) {
         text.append(request.name(i)).append(": ").append(request.value(i)).append('\n');
       }
       text.append("body: ").append(bodyBytes).append(" bytes\n").append(trailers);
-      byte[] body = text.toString().getBytes(StandardCharsets.ISO_8859_1);
+      byte[] body = BODY.equals(path) ? requestBody.toByteArray() : text.toString().getBytes(StandardCharsets.ISO_8859_1);
       boolean head = "HEAD".equals(request.get(":method"));
       Thread.ofVirtual().name("conformance-" + stream).start(() -> {
         try {

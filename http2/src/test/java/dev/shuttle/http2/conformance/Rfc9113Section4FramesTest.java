@@ -120,6 +120,27 @@ class Rfc9113Section4FramesTest extends ConformanceTest {
     assertEquals(0, client.expectGoAway(FRAME_SIZE_ERROR).lastStreamId());
   }
 
+  /**
+   * RFC 9113 4.2: the server sends no frame larger than the client's SETTINGS_MAX_FRAME_SIZE: a
+   * 60000-octet response to a client that takes 20000 at most.
+   */
+  @Test
+  void serverHonoursTheClientsMaxFrameSize() throws Exception {
+    H2Client client = handshake(Wire.MAX_FRAME_SIZE, 20_000, Wire.INITIAL_WINDOW_SIZE, 1 << 20);
+    client.send(Wire.windowUpdate(0, 1 << 20));
+    byte[] body = filler(60_000);
+    client.send(Wire.headers(1, END_HEADERS, block(request("POST", EchoHandler.BODY))),
+        Wire.data(1, 0, java.util.Arrays.copyOfRange(body, 0, 16_384)),
+        Wire.data(1, 0, java.util.Arrays.copyOfRange(body, 16_384, 32_768)),
+        Wire.data(1, 0, java.util.Arrays.copyOfRange(body, 32_768, 49_152)),
+        Wire.data(1, END_STREAM, java.util.Arrays.copyOfRange(body, 49_152, 60_000)));
+    H2Client.Response response = client.expectResponse(1);
+    assertEquals(60_000, response.body().length);
+    for (H2Client.Frame f : response.frames()) {
+      assertTrue(f.payload().length <= 20_000, "frame larger than the client's SETTINGS_MAX_FRAME_SIZE: " + f);
+    }
+  }
+
   /** RFC 9113 4.2: the size limit holds for every frame, including types the server does not know. */
   @Test
   void frameOfUnknownTypeLargerThanMaxFrameSizeGetsGoAwayFrameSizeError() throws Exception {

@@ -82,6 +82,19 @@ class Rfc9113Section6_10ContinuationTest extends ConformanceTest {
     client.expectGoAway(PROTOCOL_ERROR);
   }
 
+  /** RFC 9113 6.10 and 8.1: a trailer section may span CONTINUATION frames too. */
+  @Test
+  void trailersSplitAcrossContinuationFrames() throws Exception {
+    H2Client client = handshake();
+    client.send(
+        postHeaders(1),
+        Wire.data(1, false, "test"),
+        Wire.headers(1, END_STREAM, block("x-trailer-one", "1")),
+        Wire.continuation(1, END_HEADERS, block("x-trailer-two", "2")));
+    String body = client.expectResponse(1).bodyText();
+    assertTrue(body.contains("trailer x-trailer-one: 1\ntrailer x-trailer-two: 2\n"), body);
+  }
+
   /**
    * RFC 9113 6.10: END_STREAM is not a CONTINUATION flag (0x1 is undefined there, so ignored):
    * whether the request ends was decided by its HEADERS frame.

@@ -135,6 +135,30 @@ class Rfc9113Section6_5SettingsTest extends ConformanceTest {
     client.expectNothingElse();
   }
 
+  /**
+   * RFC 9113 6.5.2 and 10.5.1: a field section above the SETTINGS_MAX_HEADER_LIST_SIZE the server
+   * announced may be refused, here with a 431 answer (RFC 6585); the block is still decoded, so
+   * the compression context stays in step for the next request.
+   */
+  @Test
+  void fieldSectionAboveTheAnnouncedLimitIsAnswered431() throws Exception {
+    H2Client client = handshake();
+    Long limit = client.serverSetting(Wire.MAX_HEADER_LIST_SIZE);
+    org.junit.jupiter.api.Assertions.assertNotNull(limit, "the server announces SETTINGS_MAX_HEADER_LIST_SIZE");
+    byte[] tooLarge = Hpack.block()
+        .raw(block(get()))
+        .incremental("x-kept", "for later")
+        .literal("x-large", "x".repeat(Math.toIntExact(limit)))
+        .bytes();
+    client.send(Wire.headers(1, END_STREAM | Wire.END_HEADERS, tooLarge));
+    H2Client.Frame refusal = client.expect("HEADERS :status 431 with END_STREAM",
+        f -> f.type() == Wire.HEADERS && f.streamId() == 1 && "431".equals(f.field(":status")) && f.has(END_STREAM));
+    org.junit.jupiter.api.Assertions.assertTrue(refusal.has(END_STREAM));
+    client.send(Wire.headers(3, END_STREAM | Wire.END_HEADERS, Hpack.block().raw(block(get())).indexed(Hpack.STATIC_TABLE_LENGTH + 1).bytes()));
+    String body = client.expectResponse(3).bodyText();
+    org.junit.jupiter.api.Assertions.assertTrue(body.contains("x-kept: for later\n"), body);
+  }
+
   // ---------------------------------------------------------------------------------------------
   // 6.5.3 Settings synchronization
 

@@ -155,6 +155,78 @@ class Rfc9113Section6_9WindowUpdateTest extends ConformanceTest {
     client.expectNothingElse();
   }
 
+  /** Octets 0, 1, ..., 250, 0, 1, ...: a body whose every octet says where it belongs. */
+  private static byte[] pattern(int n) {
+    byte[] b = new byte[n];
+    for (int i = 0; i < n; i++) {
+      b[i] = (byte) (i % 251);
+    }
+    return b;
+  }
+
+  /** A request body of these octets in frames of the default maximum size, END_STREAM on the last. */
+  private static byte[] body(int streamId, byte[] octets) {
+    ByteArrayOutputStream frames = new ByteArrayOutputStream();
+    for (int at = 0; at < octets.length; at += Wire.DEFAULT_MAX_FRAME_SIZE) {
+      int n = Math.min(Wire.DEFAULT_MAX_FRAME_SIZE, octets.length - at);
+      frames.writeBytes(Wire.data(streamId, at + n == octets.length ? END_STREAM : 0, java.util.Arrays.copyOfRange(octets, at, at + n)));
+    }
+    return frames.toByteArray();
+  }
+
+  /** Reads DATA on the stream until exactly {@code octets} have come, checking every frame's size. */
+  private static void readData(H2Client client, int streamId, int octets, ByteArrayOutputStream into) throws Exception {
+    int got = 0;
+    while (got < octets) {
+      H2Client.Frame data = client.expectData(streamId);
+      assertTrue(data.payload().length <= Wire.DEFAULT_MAX_FRAME_SIZE, "DATA larger than SETTINGS_MAX_FRAME_SIZE: " + data);
+      got += data.payload().length;
+      assertTrue(got <= octets, "DATA beyond the window: " + got + " octets where " + octets + " were allowed");
+      into.writeBytes(data.payload());
+    }
+  }
+
+  /**
+   * RFC 9113 6.9.1: the server sends no more DATA than both windows allow: 65535 octets of a
+   * 100000-octet response, nothing more when only the stream window opens (the connection's is
+   * still spent), the rest once the connection window opens too.
+   */
+  @Test
+  void serverNeverExceedsTheStreamOrTheConnectionWindow() throws Exception {
+    H2Client client = handshake();
+    byte[] octets = pattern(100_000);
+    client.send(Wire.headers(1, Wire.END_HEADERS, block(request("POST", EchoHandler.BODY))), body(1, octets));
+    client.expectHeaders(1);
+    ByteArrayOutputStream received = new ByteArrayOutputStream();
+    readData(client, 1, DEFAULT_WINDOW, received);
+    client.expectNothingElse();
+    client.send(Wire.windowUpdate(1, 50_000));
+    client.expectNothingElse();
+    client.send(Wire.windowUpdate(0, 50_000));
+    readData(client, 1, octets.length - DEFAULT_WINDOW, received);
+    assertTrue(client.received().get(client.received().size() - 1).has(END_STREAM), "the body ends with END_STREAM");
+    org.junit.jupiter.api.Assertions.assertArrayEquals(octets, received.toByteArray());
+  }
+
+  /**
+   * RFC 9113 6.9.1: DATA beyond the stream window the server announced is a flow-control
+   * violation (section 7: FLOW_CONTROL_ERROR), here a stream error: the application never reads,
+   * so not one octet of window comes back.
+   */
+  @Test
+  void dataBeyondTheStreamWindowGetsRstFlowControlError() throws Exception {
+    H2Client client = handshake();
+    Long announced = client.serverSetting(INITIAL_WINDOW_SIZE);
+    long window = announced == null ? DEFAULT_WINDOW : announced;
+    client.tolerate("the connection window comes back as data is buffered", f -> f.type() == WINDOW_UPDATE && f.streamId() == 0);
+    client.send(Wire.headers(1, Wire.END_HEADERS, block(request("POST", EchoHandler.HOLD))), dataFrames(1, window, false));
+    client.expectNothingElse();
+    client.send(Wire.data(1, false, "x"));
+    client.expectRstStream(1, FLOW_CONTROL_ERROR);
+    client.send(getRequest(3));
+    client.expectResponse(3);
+  }
+
   // ---------------------------------------------------------------------------------------------
   // 6.9.2 Initial flow-control window size
 
