@@ -1,9 +1,11 @@
 package dev.shuttle.http2;
 
 /**
- * Rejects malformed header blocks (RFC 9113 section 8.2 and 8.3): field names must be lower-case
- * tokens, values free of NUL, CR and LF, pseudo-headers known, unique and first, and no
- * connection-specific fields. A malformed block is a stream error of type PROTOCOL_ERROR.
+ * Rejects malformed header blocks (RFC 9113 sections 8.1.1, 8.2 and 8.3): field names must be
+ * lower-case tokens, values free of NUL, CR and LF (and, in requests, of whitespace at either
+ * end), pseudo-headers known, unique and first, :path a valid path, content-length a single
+ * number, and no connection-specific fields. A malformed block is a stream error of type
+ * PROTOCOL_ERROR. Whether the DATA matches content-length is for the connection to count.
  */
 final class HeaderValidator {
   enum Kind {
