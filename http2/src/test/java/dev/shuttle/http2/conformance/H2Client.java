@@ -264,6 +264,21 @@ final class H2Client implements AutoCloseable {
     }
   }
 
+  /**
+   * The server closes the connection after the client's GOAWAY: at most a GOAWAY(NO_ERROR) of its
+   * own first (RFC 9113 6.8 says endpoints SHOULD send one before closing), nothing else.
+   */
+  void expectCloseAfterClientGoAway() throws IOException {
+    Frame f = nextFrame();
+    if (f != null && !(f.type() == GOAWAY && f.flags() == 0 && f.streamId() == 0 && f.payload().length >= 8
+        && f.errorCode() == Wire.NO_ERROR)) {
+      fail("expected the server to close the connection (after at most a GOAWAY(NO_ERROR)), got " + f + "; received " + received);
+    }
+    if (f != null) {
+      expectConnectionClosed();
+    }
+  }
+
   /** A PING with ACK and this payload, next (RFC 9113 6.7). */
   void expectPingAck(long opaque) throws IOException {
     expect("PING(ACK, 0x" + Long.toHexString(opaque) + ")",

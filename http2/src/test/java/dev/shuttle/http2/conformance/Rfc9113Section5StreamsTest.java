@@ -275,6 +275,14 @@ class Rfc9113Section5StreamsTest extends ConformanceTest {
     client.expectNothingElse();
   }
 
+  /** RFC 9113 5.1.1: stream ids go up to 2^31-1, and the largest one is as good as any. */
+  @Test
+  void largestStreamIdIsUsable() throws Exception {
+    H2Client client = handshake();
+    client.send(getRequest(Integer.MAX_VALUE));
+    assertEquals("200", client.expectResponse(Integer.MAX_VALUE).status());
+  }
+
   // ---------------------------------------------------------------------------------------------
   // 5.1.2 Stream concurrency
 
@@ -364,6 +372,19 @@ class Rfc9113Section5StreamsTest extends ConformanceTest {
     client.send(postHeaders(1), frame(UNKNOWN_TYPE, 0xff, 1, filler(16)), Wire.data(1, true, "test"));
     H2Client.Response response = client.expectResponse(1);
     assertTrue(response.bodyText().contains("body: 4 bytes"), response.bodyText());
+  }
+
+  /**
+   * RFC 9113 5.5: an unknown frame on a stream that was never opened is discarded too: the rule
+   * for idle streams (5.1) is about the frames the RFC defines.
+   */
+  @Test
+  void unknownExtensionFrameOnAnIdleStreamIsDiscarded() throws Exception {
+    H2Client client = handshake();
+    client.send(frame(UNKNOWN_TYPE, 0, 99, filler(4)));
+    client.expectNothingElse();
+    client.send(getRequest(1));
+    client.expectResponse(1);
   }
 
   /** RFC 9113 5.5: an extension frame inside a field block is a connection error PROTOCOL_ERROR. */

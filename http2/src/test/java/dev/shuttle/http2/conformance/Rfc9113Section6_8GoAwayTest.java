@@ -45,7 +45,7 @@ class Rfc9113Section6_8GoAwayTest extends ConformanceTest {
     client.expectNothingElse();
     client.send(Wire.data(1, true, "last words"));
     assertEquals("200", client.expectResponse(1).status());
-    client.expectConnectionClosed();
+    client.expectCloseAfterClientGoAway();
   }
 
   /**

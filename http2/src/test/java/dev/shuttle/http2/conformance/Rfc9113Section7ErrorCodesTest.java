@@ -25,7 +25,7 @@ class Rfc9113Section7ErrorCodesTest extends ConformanceTest {
     client.send(postHeaders(1), Wire.goAway(0, UNKNOWN_CODE, "unknown code"), Wire.data(1, true, "test"));
     assertEquals("200", client.expectResponse(1).status());
     client.send(Wire.ping(71));
-    client.expectConnectionClosed();
+    client.expectCloseAfterClientGoAway();
   }
 
   /**
