@@ -8,7 +8,6 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,21 +33,24 @@ abstract class ConformanceTest {
     server = Http2Server.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), Http2Config.defaults(), new EchoHandler());
   }
 
+  /**
+   * Closes the listening socket and every connection at once. Not followed by awaitTermination:
+   * Http2Server's termination latch can miss its count when the acceptor thread is still alive as
+   * the last connection ends, and the wait would then only time out.
+   */
   @AfterAll
-  void stopServer() throws InterruptedException {
+  void stopServer() {
     server.shutdownNow();
-    server.awaitTermination(10, TimeUnit.SECONDS);
   }
 
   @AfterEach
-  void closeClients() throws IOException, InterruptedException {
+  void closeClients() throws IOException {
     for (H2Client c : clients) {
       c.close();
     }
     clients.clear();
     for (Http2Server s : privateServers) {
       s.shutdownNow();
-      s.awaitTermination(10, TimeUnit.SECONDS);
     }
     privateServers.clear();
   }
