@@ -40,6 +40,8 @@ final class FrameReader {
   private boolean blockEndStream;
   private int blockDependency;
   private int blockContinuations;
+  // Server side, right after the client preface: its last part must be a SETTINGS frame.
+  private boolean settingsExpected;
 
   FrameReader(InputStream in, HpackDecoder decoder, Http2Config config) {
     this.in = in;
@@ -71,6 +73,7 @@ final class FrameReader {
       }
     }
     pos += CLIENT_PREFACE.length;
+    settingsExpected = true;
   }
 
   /**
@@ -99,6 +102,15 @@ final class FrameReader {
     int payload = pos + FrameType.HEADER_LENGTH;
     pos = payload + length;
 
+    if (settingsExpected) {
+      // RFC 9113 3.4: the preface ends with a SETTINGS frame; anything else, even a frame of a
+      // type that would be ignored later, makes the preface invalid.
+      if (type != FrameType.SETTINGS || (flags & FrameType.FLAG_ACK) != 0) {
+        throw Http2Exception.connectionError(
+            Http2ErrorCode.PROTOCOL_ERROR, "the client preface must end with a SETTINGS frame");
+      }
+      settingsExpected = false;
+    }
     if (blockStreamId != 0 && type != FrameType.CONTINUATION) {
       throw Http2Exception.connectionError(
           Http2ErrorCode.PROTOCOL_ERROR, "expected CONTINUATION for stream " + blockStreamId);
