@@ -59,6 +59,33 @@ final class Frames {
     return f;
   }
 
+  /** The SETTINGS a connection opens with: what differs from the protocol's defaults, and our limits. */
+  static byte[] initialSettings(boolean client, Http2Config config) {
+    java.util.List<Integer> pairs = new java.util.ArrayList<>();
+    if (client) {
+      pairs.add(FrameType.SETTINGS_ENABLE_PUSH);
+      pairs.add(0);
+    } else {
+      pairs.add(FrameType.SETTINGS_MAX_CONCURRENT_STREAMS);
+      pairs.add(config.maxConcurrentStreams());
+    }
+    if (config.initialStreamWindow() != Http2Config.DEFAULT_PROTOCOL_WINDOW) {
+      pairs.add(FrameType.SETTINGS_INITIAL_WINDOW_SIZE);
+      pairs.add(config.initialStreamWindow());
+    }
+    if (config.maxFrameSize() != Http2Config.MIN_MAX_FRAME_SIZE) {
+      pairs.add(FrameType.SETTINGS_MAX_FRAME_SIZE);
+      pairs.add(config.maxFrameSize());
+    }
+    if (config.headerTableSize() != Http2Config.DEFAULT_HEADER_TABLE_SIZE) {
+      pairs.add(FrameType.SETTINGS_HEADER_TABLE_SIZE);
+      pairs.add(config.headerTableSize());
+    }
+    pairs.add(FrameType.SETTINGS_MAX_HEADER_LIST_SIZE);
+    pairs.add(config.maxHeaderListSize());
+    return settings(pairs.stream().mapToInt(Integer::intValue).toArray());
+  }
+
   /** A SETTINGS frame from (identifier, value) pairs. */
   static byte[] settings(int... idValuePairs) {
     int count = idValuePairs.length / 2;

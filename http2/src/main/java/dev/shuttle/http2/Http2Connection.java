@@ -2,15 +2,11 @@ package dev.shuttle.http2;
 
 import dev.shuttle.http2.hpack.HpackDecoder;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.net.SocketAddress;
-import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
@@ -39,11 +35,11 @@ public final class Http2Connection implements AutoCloseable {
   /** "shutdown": the PING between a graceful shutdown's two GOAWAY frames. */
   static final long SHUTDOWN_PING = 0x73687574646f776eL;
   /** How long we keep reading (and discarding) after our last frame, so the peer can read it. */
-  private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
+  static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
   /** How often a writer waiting on the write budget checks whether its stream was reset. */
   private static final long BUDGET_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
   /** How long a connection error waits for its GOAWAY to be written before closing anyway. */
-  private static final long GOAWAY_WRITE_MILLIS = 1_000;
+  static final long GOAWAY_WRITE_MILLIS = 1_000;
   /** The largest chunk of one DATA write queued at once; the rest waits for it to drain. */
   private final int maxDataChunk;
 
@@ -62,6 +58,7 @@ public final class Http2Connection implements AutoCloseable {
   private final Thread readerThread;
   private final KeepAlivePinger keepAlive;
   private final FrameDispatcher dispatcher;
+  private final ConnectionTimers timers;
   private final CountDownLatch outputDone = new CountDownLatch(1);
   private final long createdNanos = System.nanoTime();
   private volatile long lastReadNanos = createdNanos;
@@ -79,7 +76,6 @@ public final class Http2Connection implements AutoCloseable {
   private boolean terminated;
   private StreamFailure terminationFailure;
   private long idleSinceNanos = createdNanos;
-  private final List<Future<?>> timers = new ArrayList<>(4);
 
   private Http2Connection(
       boolean client,
@@ -105,8 +101,9 @@ public final class Http2Connection implements AutoCloseable {
     this.streams = new StreamRegistry(client, firstLocalStreamId);
     this.flow = new FlowController(config);
     this.keepAlive = config.keepAliveTime() == null ? null : new KeepAlivePinger(this, config);
-    this.readerThread = Thread.ofVirtual().name(name).unstarted(this::readLoop);
     this.dispatcher = new FrameDispatcher(this);
+    this.timers = new ConnectionTimers(this);
+    this.readerThread = Thread.ofVirtual().name(name).unstarted(new ReadLoop(this, socket, reader, dispatcher));
   }
 
   /**
@@ -148,22 +145,14 @@ public final class Http2Connection implements AutoCloseable {
     if (client) {
       writer.control(FrameReader.CLIENT_PREFACE);
     }
-    writer.control(initialSettings());
+    writer.control(Frames.initialSettings(client, config));
     int extraWindow = config.connectionWindow() - Http2Config.DEFAULT_PROTOCOL_WINDOW;
     if (extraWindow > 0) {
       writer.control(Frames.windowUpdate(0, extraWindow));
     }
     writer.start();
     writer.flushAsync();
-    schedule(this::checkSettingsAcknowledged, config.settingsAckTimeout().toNanos());
-    if (config.maxConnectionIdle() != null) {
-      schedule(this::checkIdle, config.maxConnectionIdle().toNanos());
-    }
-    if (config.maxConnectionAge() != null) {
-      long age = config.maxConnectionAge().toNanos();
-      long jitter = (long) (age * 0.1 * (ThreadLocalRandom.current().nextDouble() * 2 - 1));
-      schedule(this::onMaxAge, age + jitter);
-    }
+    timers.start(dispatcher);
     if (keepAlive != null) {
       keepAlive.start();
     }
@@ -230,6 +219,30 @@ public final class Http2Connection implements AutoCloseable {
 
   long lastReadNanos() {
     return lastReadNanos;
+  }
+
+  /** The reader got a frame: the peer is there. */
+  void markRead() {
+    lastReadNanos = System.nanoTime();
+  }
+
+  String name() {
+    return name;
+  }
+
+  /** Waits until our last frame is written (or the connection is over), at most {@code millis}. */
+  boolean awaitOutputDone(long millis) throws InterruptedException {
+    return outputDone.await(millis, TimeUnit.MILLISECONDS);
+  }
+
+  /** Nanoseconds since the last stream closed; 0 while streams are open or after the end. */
+  long idleNanos() {
+    lock.lock();
+    try {
+      return terminated || !streams.isEmpty() ? 0 : System.nanoTime() - idleSinceNanos;
+    } finally {
+      lock.unlock();
+    }
   }
 
   Condition newCondition() {
@@ -526,7 +539,7 @@ public final class Http2Connection implements AutoCloseable {
         shutdownPingSent = true;
         writer.control(Frames.goAway(StreamRegistry.MAX_STREAM_ID, Http2ErrorCode.NO_ERROR, "shutdown"));
         writer.control(Frames.ping(false, SHUTDOWN_PING));
-        schedule(this::finishShutdown, config.shutdownPingTimeout().toNanos());
+        timers.schedule(this::finishShutdown, config.shutdownPingTimeout().toNanos());
       }
       slotFreed.signalAll();
     } finally {
@@ -573,54 +586,6 @@ public final class Http2Connection implements AutoCloseable {
     terminate(new StreamFailure(StreamFailure.Kind.CONNECTION_LOST, null, "keepalive ping not answered"));
   }
 
-  private void checkSettingsAcknowledged() {
-    if (!dispatcher.settingsAcknowledged()) {
-      abort(Http2Exception.connectionError(
-          Http2ErrorCode.SETTINGS_TIMEOUT, "SETTINGS not acknowledged within " + config.settingsAckTimeout()));
-    }
-  }
-
-  private void checkIdle() {
-    long idleFor;
-    lock.lock();
-    try {
-      if (terminated) {
-        return;
-      }
-      idleFor = streams.isEmpty() ? System.nanoTime() - idleSinceNanos : 0;
-    } finally {
-      lock.unlock();
-    }
-    long limit = config.maxConnectionIdle().toNanos();
-    if (idleFor >= limit) {
-      LOG.log(Level.DEBUG, "{0}: idle for {1}; shutting down", name, config.maxConnectionIdle());
-      shutdownGracefully();
-    } else {
-      schedule(this::checkIdle, limit - idleFor);
-    }
-  }
-
-  private void onMaxAge() {
-    LOG.log(Level.DEBUG, "{0}: older than {1}; shutting down", name, config.maxConnectionAge());
-    shutdownGracefully();
-    if (config.maxConnectionAgeGrace() != null) {
-      schedule(this::close, config.maxConnectionAgeGrace().toNanos());
-    }
-  }
-
-  private void schedule(Runnable task, long delayNanos) {
-    lock.lock();
-    try {
-      if (terminated) {
-        return;
-      }
-      timers.removeIf(Future::isDone);
-      timers.add(Http2Timers.schedule(task, delayNanos));
-    } finally {
-      lock.unlock();
-    }
-  }
-
   /**
    * Ends the connection for a protocol violation from any thread, without blocking: GOAWAY with
    * the error, then close once it is written (or soon after, if the peer does not read).
@@ -628,10 +593,11 @@ public final class Http2Connection implements AutoCloseable {
   void abort(Http2Exception e) {
     queueGoAway(e);
     writer.flushAsync();
-    schedule(() -> terminate(failureOf(e)), TimeUnit.MILLISECONDS.toNanos(GOAWAY_WRITE_MILLIS));
+    timers.schedule(() -> terminate(failureOf(e)), TimeUnit.MILLISECONDS.toNanos(GOAWAY_WRITE_MILLIS));
   }
 
-  private void queueGoAway(Http2Exception e) {
+  /** Queues GOAWAY for a connection error and asks the writer to stop after it. */
+  void queueGoAway(Http2Exception e) {
     LOG.log(Level.INFO, "{0} ({1}): {2} {3}", name, remoteAddress(), e.code(), e.getMessage());
     int lastStreamId;
     lock.lock();
@@ -648,7 +614,7 @@ public final class Http2Connection implements AutoCloseable {
     writer.closeAfterControl();
   }
 
-  private static StreamFailure failureOf(Http2Exception e) {
+  static StreamFailure failureOf(Http2Exception e) {
     return new StreamFailure(StreamFailure.Kind.CONNECTION_LOST, e.code(), e.getMessage());
   }
 
@@ -660,13 +626,13 @@ public final class Http2Connection implements AutoCloseable {
       LOG.log(Level.DEBUG, "{0}: shutting down output: {1}", name, e.getMessage());
     }
     outputDone.countDown();
-    schedule(() -> terminate(new StreamFailure(StreamFailure.Kind.CONNECTION_LOST, null, "connection closed")), LINGER_NANOS);
+    timers.schedule(
+        () -> terminate(new StreamFailure(StreamFailure.Kind.CONNECTION_LOST, null, "connection closed")), LINGER_NANOS);
   }
 
   /** Ends the connection once: closes the socket, fails open streams, tells the listener. */
   void terminate(StreamFailure failure) {
     List<Http2Stream> failed;
-    List<Future<?>> pendingTimers;
     lock.lock();
     try {
       if (terminated) {
@@ -684,12 +650,10 @@ public final class Http2Connection implements AutoCloseable {
       }
       flow.wakeAll(failed);
       slotFreed.signalAll();
-      pendingTimers = new ArrayList<>(timers);
-      timers.clear();
     } finally {
       lock.unlock();
     }
-    pendingTimers.forEach(Http2Timers::cancel);
+    timers.cancelAll();
     if (keepAlive != null) {
       keepAlive.stop();
     }
@@ -733,137 +697,6 @@ public final class Http2Connection implements AutoCloseable {
       }
       terminate(new StreamFailure(StreamFailure.Kind.CONNECTION_LOST, null, "write failed: " + failure.getMessage()));
     }
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Reading.
-
-  private void readLoop() {
-    StreamFailure end = new StreamFailure(StreamFailure.Kind.CONNECTION_LOST, null, "connection closed by peer");
-    boolean inHeaderBlock = false;
-    try {
-      if (!client) {
-        // A peer that connects and says nothing must not hold a connection forever.
-        socket.setReadTimeout(millis(config.prefaceTimeout().toNanos()));
-        reader.readPreface();
-      }
-      int readTimeout = client ? 0 : millis(config.prefaceTimeout().toNanos());
-      boolean more = true;
-      while (more) {
-        inHeaderBlock = reader.inHeaderBlock();
-        int wanted = inHeaderBlock ? millis(config.headerBlockTimeout().toNanos()) : dispatcher.settingsReceived() || client ? 0 : readTimeout;
-        if (wanted != readTimeout) {
-          socket.setReadTimeout(wanted);
-          readTimeout = wanted;
-        }
-        if (writer.isOverBudget()) {
-          // The peer does not read what we send: stop reading what it sends until it does.
-          writer.flushAsync();
-          writer.awaitBelowBudget();
-        }
-        try {
-          more = reader.readFrame(dispatcher);
-        } catch (Http2Exception e) {
-          if (e.isConnectionError()) {
-            throw e;
-          }
-          dispatcher.streamError(e);
-        }
-        lastReadNanos = System.nanoTime();
-        if (writer.provokedOverBudget()) {
-          throw Http2Exception.connectionError(
-              Http2ErrorCode.ENHANCE_YOUR_CALM, "peer provokes frames faster than it reads them");
-        }
-      }
-    } catch (Http2Exception e) {
-      connectionError(e);
-      end = failureOf(e);
-    } catch (SocketTimeoutException e) {
-      if (inHeaderBlock) {
-        Http2Exception timeout =
-            Http2Exception.connectionError(
-                Http2ErrorCode.ENHANCE_YOUR_CALM, "header block unfinished after " + config.headerBlockTimeout());
-        connectionError(timeout);
-        end = failureOf(timeout);
-      } else {
-        LOG.log(Level.DEBUG, "{0}: no preface and SETTINGS within {1}", name, config.prefaceTimeout());
-        end = new StreamFailure(StreamFailure.Kind.CONNECTION_LOST, null, "no connection preface in time");
-      }
-    } catch (IOException e) {
-      end = new StreamFailure(StreamFailure.Kind.CONNECTION_LOST, null, "read failed: " + e.getMessage());
-    } catch (Throwable t) { // a bug of ours, or OutOfMemoryError: end this connection, free what it holds
-      LOG.log(Level.ERROR, name + ": HTTP/2 reader failed", t);
-      Http2Exception internal = Http2Exception.connectionError(Http2ErrorCode.INTERNAL_ERROR, "internal error");
-      connectionError(internal);
-      end = failureOf(internal);
-    }
-    terminate(end);
-  }
-
-  /** Ends the connection for a protocol violation, on the reader: GOAWAY, linger, close. */
-  private void connectionError(Http2Exception e) {
-    queueGoAway(e);
-    writer.flushAsync();
-    try {
-      if (outputDone.await(GOAWAY_WRITE_MILLIS, TimeUnit.MILLISECONDS)) {
-        discardInputBriefly();
-      }
-    } catch (InterruptedException interrupted) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  /**
-   * Reads and drops what the peer still sends, for a moment, after our GOAWAY: closing a socket
-   * with unread input makes TCP reset the connection, and the peer may then lose our GOAWAY.
-   */
-  private void discardInputBriefly() {
-    byte[] sink = new byte[4096];
-    long deadline = System.nanoTime() + LINGER_NANOS;
-    long budget = 4L << 20;
-    try {
-      InputStream in = socket.input();
-      for (long left; (left = deadline - System.nanoTime()) > 0 && budget > 0; ) {
-        socket.setReadTimeout(Math.max(1, millis(left)));
-        int n = in.read(sink);
-        if (n < 0) {
-          return;
-        }
-        budget -= n;
-      }
-    } catch (IOException e) {
-      // Closed or timed out: either way we are done.
-    }
-  }
-
-  private static int millis(long nanos) {
-    return (int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(nanos)));
-  }
-
-  private byte[] initialSettings() {
-    List<Integer> pairs = new ArrayList<>();
-    if (client) {
-      pairs.add(FrameType.SETTINGS_ENABLE_PUSH);
-      pairs.add(0);
-    } else {
-      pairs.add(FrameType.SETTINGS_MAX_CONCURRENT_STREAMS);
-      pairs.add(config.maxConcurrentStreams());
-    }
-    if (config.initialStreamWindow() != Http2Config.DEFAULT_PROTOCOL_WINDOW) {
-      pairs.add(FrameType.SETTINGS_INITIAL_WINDOW_SIZE);
-      pairs.add(config.initialStreamWindow());
-    }
-    if (config.maxFrameSize() != Http2Config.MIN_MAX_FRAME_SIZE) {
-      pairs.add(FrameType.SETTINGS_MAX_FRAME_SIZE);
-      pairs.add(config.maxFrameSize());
-    }
-    if (config.headerTableSize() != Http2Config.DEFAULT_HEADER_TABLE_SIZE) {
-      pairs.add(FrameType.SETTINGS_HEADER_TABLE_SIZE);
-      pairs.add(config.headerTableSize());
-    }
-    pairs.add(FrameType.SETTINGS_MAX_HEADER_LIST_SIZE);
-    pairs.add(config.maxHeaderListSize());
-    return Frames.settings(pairs.stream().mapToInt(Integer::intValue).toArray());
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,137 @@
+package dev.shuttle.http2;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.System.Logger.Level;
+import java.net.SocketTimeoutException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The body of a connection's reader thread: reads frames and hands them to the
+ * {@link FrameDispatcher} until the peer closes or breaks the protocol, then ends the connection.
+ * It sets the read timeouts (the preface, a header block left unfinished), stops reading while
+ * the write queue is over budget (TCP back-pressure on a peer that does not read us), and after
+ * a connection error lingers: it reads and drops what the peer still sends for a moment, since
+ * closing a socket with unread input makes TCP reset the connection and the peer may then lose
+ * our GOAWAY.
+ */
+final class ReadLoop implements Runnable {
+  private static final System.Logger LOG = System.getLogger(ReadLoop.class.getName());
+  private static final long MAX_DISCARDED_BYTES = 4L << 20;
+
+  private final Http2Connection connection;
+  private final Http2Socket socket;
+  private final FrameReader reader;
+  private final FrameDispatcher dispatcher;
+  private final WriteScheduler writer;
+  private final Http2Config config;
+
+  ReadLoop(Http2Connection connection, Http2Socket socket, FrameReader reader, FrameDispatcher dispatcher) {
+    this.connection = connection;
+    this.socket = socket;
+    this.reader = reader;
+    this.dispatcher = dispatcher;
+    this.writer = connection.writer;
+    this.config = connection.config;
+  }
+
+  @Override
+  public void run() {
+    StreamFailure end = new StreamFailure(StreamFailure.Kind.CONNECTION_LOST, null, "connection closed by peer");
+    boolean inHeaderBlock = false;
+    try {
+      int prefaceTimeout = millis(config.prefaceTimeout().toNanos());
+      int readTimeout = 0;
+      if (!connection.client) {
+        // A peer that connects and says nothing must not hold a connection forever.
+        socket.setReadTimeout(prefaceTimeout);
+        readTimeout = prefaceTimeout;
+        reader.readPreface();
+      }
+      boolean more = true;
+      while (more) {
+        inHeaderBlock = reader.inHeaderBlock();
+        int wanted =
+            inHeaderBlock
+                ? millis(config.headerBlockTimeout().toNanos())
+                : connection.client || dispatcher.settingsReceived() ? 0 : prefaceTimeout;
+        if (wanted != readTimeout) {
+          socket.setReadTimeout(wanted);
+          readTimeout = wanted;
+        }
+        if (writer.isOverBudget()) {
+          // The peer does not read what we send: stop reading what it sends until it does.
+          writer.flushAsync();
+          writer.awaitBelowBudget();
+        }
+        try {
+          more = reader.readFrame(dispatcher);
+        } catch (Http2Exception e) {
+          if (e.isConnectionError()) {
+            throw e;
+          }
+          dispatcher.streamError(e);
+        }
+        connection.markRead();
+        if (writer.provokedOverBudget()) {
+          throw Http2Exception.connectionError(
+              Http2ErrorCode.ENHANCE_YOUR_CALM, "peer provokes frames faster than it reads them");
+        }
+      }
+    } catch (Http2Exception e) {
+      end = connectionError(e);
+    } catch (SocketTimeoutException e) {
+      if (inHeaderBlock) {
+        end = connectionError(
+            Http2Exception.connectionError(
+                Http2ErrorCode.ENHANCE_YOUR_CALM, "header block unfinished after " + config.headerBlockTimeout()));
+      } else {
+        LOG.log(Level.DEBUG, "{0}: no preface and SETTINGS within {1}", connection.name(), config.prefaceTimeout());
+        end = new StreamFailure(StreamFailure.Kind.CONNECTION_LOST, null, "no connection preface in time");
+      }
+    } catch (IOException e) {
+      end = new StreamFailure(StreamFailure.Kind.CONNECTION_LOST, null, "read failed: " + e.getMessage());
+    } catch (Throwable t) { // a bug of ours, or OutOfMemoryError: end this connection, free what it holds
+      LOG.log(Level.ERROR, connection.name() + ": HTTP/2 reader failed", t);
+      end = connectionError(Http2Exception.connectionError(Http2ErrorCode.INTERNAL_ERROR, "internal error"));
+    }
+    connection.terminate(end);
+  }
+
+  /** Ends the connection for a protocol violation: GOAWAY, linger; returns why the streams end. */
+  private StreamFailure connectionError(Http2Exception e) {
+    connection.queueGoAway(e);
+    writer.flushAsync();
+    try {
+      if (connection.awaitOutputDone(Http2Connection.GOAWAY_WRITE_MILLIS)) {
+        discardInputBriefly();
+      }
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    return Http2Connection.failureOf(e);
+  }
+
+  private void discardInputBriefly() {
+    byte[] sink = new byte[4096];
+    long deadline = System.nanoTime() + Http2Connection.LINGER_NANOS;
+    long budget = MAX_DISCARDED_BYTES;
+    try {
+      InputStream in = socket.input();
+      for (long left; (left = deadline - System.nanoTime()) > 0 && budget > 0; ) {
+        socket.setReadTimeout(millis(left));
+        int n = in.read(sink);
+        if (n < 0) {
+          return;
+        }
+        budget -= n;
+      }
+    } catch (IOException e) {
+      // Closed or timed out: either way we are done.
+    }
+  }
+
+  private static int millis(long nanos) {
+    return (int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(nanos)));
+  }
+}
