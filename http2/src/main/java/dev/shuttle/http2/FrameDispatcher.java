@@ -85,6 +85,10 @@ final class FrameDispatcher implements FrameHandler {
         flow.onStreamData(stream, flowControlledLength);
         stream.dataReceived += length;
         checkContentLength(stream, endStream);
+        if (endStream) {
+          // Before the listener runs: an answer it writes at once must find the request over.
+          connection.endRemote(stream);
+        }
       }
     } finally {
       unlock();
@@ -96,9 +100,6 @@ final class FrameDispatcher implements FrameHandler {
       Http2StreamListener listener = stream.listener;
       if (listener != null) {
         listener.onData(stream, buf, offset, length, endStream);
-      }
-      if (endStream) {
-        endRemote(stream);
       }
     }
     if (connectionIncrement > 0) {
@@ -149,6 +150,7 @@ final class FrameDispatcher implements FrameHandler {
       }
       if (endStream) {
         checkContentLength(stream, true);
+        connection.endRemote(stream);
       }
     } finally {
       unlock();
@@ -160,9 +162,6 @@ final class FrameDispatcher implements FrameHandler {
       if (listener != null) {
         listener.onHeaders(stream, headers, endStream);
       }
-    }
-    if (endStream) {
-      endRemote(stream);
     }
   }
 
@@ -222,6 +221,9 @@ final class FrameDispatcher implements FrameHandler {
     lock();
     try {
       first = ++stream.headerBlocksReceived == 1;
+      if (endStream) {
+        connection.endRemote(stream);
+      }
     } finally {
       unlock();
     }
@@ -296,17 +298,6 @@ final class FrameDispatcher implements FrameHandler {
     writer.flushAsync();
   }
 
-  private void endRemote(Http2Stream stream) {
-    lock();
-    try {
-      if (stream.state.remoteOpen()) {
-        connection.endRemote(stream);
-      }
-    } finally {
-      unlock();
-    }
-  }
-
   /** Ends one stream for a protocol violation on it: RST_STREAM, and the listener learns why. */
   void streamError(Http2Exception e) throws Http2Exception {
     LOG.log(Level.DEBUG, "stream {0} error {1}: {2}", e.streamId(), e.code(), e.getMessage());
@@ -315,6 +306,11 @@ final class FrameDispatcher implements FrameHandler {
     StreamFailure failure = new StreamFailure(StreamFailure.Kind.PROTOCOL_ERROR, e.code(), e.getMessage());
     lock();
     try {
+      if (!streams.isLocal(e.streamId()) && e.streamId() > streams.lastPeerId()) {
+        // A HEADERS refused before it opened its stream (a self-dependency, say) still used its
+        // id: the stream is closed now, and ids must keep increasing (RFC 9113 5.1.1).
+        streams.peerIdUsed(e.streamId());
+      }
       stream = streams.get(e.streamId());
       if (stream != null) {
         flow.giveBack(writer.reset(stream, e.code(), true, true));

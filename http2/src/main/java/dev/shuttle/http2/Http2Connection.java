@@ -72,7 +72,8 @@ public final class Http2Connection implements AutoCloseable {
   private boolean goAwaySent;
   private boolean goAwayReceived;
   private StreamFailure goAwayFailure;
-  private boolean clientGoAwayQueued;
+  /** Whether the GOAWAY that names our last stream is queued (a server's second one, or an error's). */
+  private boolean finalGoAwayQueued;
   private boolean terminated;
   private StreamFailure terminationFailure;
   private long idleSinceNanos = createdNanos;
@@ -472,6 +473,9 @@ public final class Http2Connection implements AutoCloseable {
 
   /** The peer has finished sending; the stream closes if we have too. Guarded by lock. */
   void endRemote(Http2Stream stream) {
+    if (!stream.state.remoteOpen()) {
+      return;
+    }
     stream.state = stream.state.afterRemoteEnd();
     if (stream.state == StreamState.CLOSED) {
       remove(stream);
@@ -499,19 +503,21 @@ public final class Http2Connection implements AutoCloseable {
   }
 
   /**
-   * After a GOAWAY either way, the connection ends once no stream is left. A client sends its
-   * own GOAWAY only then, so that it cannot overtake the HEADERS of streams it opened just before
-   * (control frames go out ahead of stream frames). Guarded by lock.
+   * After a GOAWAY either way, the connection ends once no stream is left, with a GOAWAY of ours
+   * last if we have not sent our final one (RFC 9113 6.8: an endpoint should send GOAWAY before
+   * closing). A client sends its GOAWAY only then, so that it cannot overtake the HEADERS of
+   * streams it opened just before (control frames go out ahead of stream frames). Guarded by lock.
    */
   private void closeIfDone() {
     if (terminated || !streams.isEmpty() || !(goAwaySent || goAwayReceived)) {
       return;
     }
-    if (client && !clientGoAwayQueued) {
-      clientGoAwayQueued = true;
-      writer.control(Frames.goAway(0, Http2ErrorCode.NO_ERROR, ""));
+    byte[] goAway = null;
+    if (!finalGoAwayQueued) {
+      finalGoAwayQueued = true;
+      goAway = Frames.goAway(client ? 0 : streams.lastPeerId(), Http2ErrorCode.NO_ERROR, "");
     }
-    writer.closeWhenDone();
+    writer.closeWhenDone(goAway); // after the last streams' frames
     writer.flushAsync();
   }
 
@@ -565,6 +571,7 @@ public final class Http2Connection implements AutoCloseable {
   /** Guarded by lock. */
   private void sendFinalGoAway() {
     goAwaySent = true;
+    finalGoAwayQueued = true;
     writer.control(Frames.goAway(streams.lastPeerId(), Http2ErrorCode.NO_ERROR, "shutdown"));
     closeIfDone();
   }
@@ -606,6 +613,7 @@ public final class Http2Connection implements AutoCloseable {
         return;
       }
       goAwaySent = true;
+      finalGoAwayQueued = true;
       lastStreamId = streams.lastPeerId();
     } finally {
       lock.unlock();

@@ -38,6 +38,8 @@ public final class Http2Server implements AutoCloseable {
   private final CountDownLatch terminated = new CountDownLatch(1);
   private final Thread acceptor;
   private volatile boolean shuttingDown;
+  /** Set once the acceptor stops; with no connection left the server has then terminated. */
+  private volatile boolean acceptorDone;
 
   private Http2Server(ServerSocket serverSocket, Http2Config config, Http2ServerHandler handler) {
     this.serverSocket = serverSocket;
@@ -101,6 +103,7 @@ public final class Http2Server implements AutoCloseable {
       LOG.log(Level.WARNING, "accept failed", e);
     } finally {
       closeQuietly();
+      acceptorDone = true;
       checkTerminated();
     }
   }
@@ -162,8 +165,12 @@ public final class Http2Server implements AutoCloseable {
     }
   }
 
+  /**
+   * Both the acceptor (as it stops) and each ending connection (after it is removed) check, so
+   * whichever comes last sees both conditions.
+   */
   private void checkTerminated() {
-    if (shuttingDown && connections.isEmpty() && (!acceptor.isAlive() || Thread.currentThread() == acceptor)) {
+    if (shuttingDown && acceptorDone && connections.isEmpty()) {
       terminated.countDown();
     }
   }

@@ -74,6 +74,7 @@ final class WriteScheduler {
   private long queuedBytes;
   private int budgetWaiters;
   private Close close = Close.NONE;
+  private byte[] lastFrame;
 
   // Touched only by the draining thread.
   private final HpackEncoder encoder = new HpackEncoder();
@@ -190,10 +191,21 @@ final class WriteScheduler {
 
   /** Asks for the end of output once everything queued is written. */
   void closeWhenDone() {
+    closeWhenDone(null);
+  }
+
+  /**
+   * Asks for the end of output once everything queued is written, with {@code lastFrame} (a
+   * GOAWAY) written after all of it; null for none.
+   */
+  void closeWhenDone(byte[] lastFrame) {
     lock.lock();
     try {
       if (close == Close.NONE) {
         close = Close.WHEN_DONE;
+      }
+      if (lastFrame != null && this.lastFrame == null) {
+        this.lastFrame = lastFrame;
       }
     } finally {
       lock.unlock();
@@ -369,17 +381,22 @@ final class WriteScheduler {
   private void drainOnce() throws IOException {
     while (!stopped) {
       boolean finished = false;
+      byte[] last = null;
       lock.lock();
       try {
         takeBatch();
         if (batch.isEmpty()) {
           finished = close == Close.AFTER_CONTROL || (close == Close.WHEN_DONE && ready.isEmpty());
+          last = finished && close == Close.WHEN_DONE ? lastFrame : null;
         }
         updateBudget();
       } finally {
         lock.unlock();
       }
       if (batch.isEmpty()) {
+        if (last != null) {
+          buf.write(last, 0, last.length);
+        }
         writeOut();
         if (finished) {
           finish();

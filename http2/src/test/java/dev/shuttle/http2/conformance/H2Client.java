@@ -269,7 +269,16 @@ final class H2Client implements AutoCloseable {
    * own first (RFC 9113 6.8 says endpoints SHOULD send one before closing), nothing else.
    */
   void expectCloseAfterClientGoAway() throws IOException {
+    expectCloseAfterClientGoAway(null);
+  }
+
+  /** Like {@link #expectCloseAfterClientGoAway()}, allowing first the ack of a PING sent with the GOAWAY. */
+  void expectCloseAfterClientGoAway(Long pingOpaque) throws IOException {
     Frame f = nextFrame();
+    if (pingOpaque != null && f != null && f.type() == PING && f.flags() == ACK
+        && readInt64(f.payload(), 0) == pingOpaque) {
+      f = nextFrame();
+    }
     if (f != null && !(f.type() == GOAWAY && f.flags() == 0 && f.streamId() == 0 && f.payload().length >= 8
         && f.errorCode() == Wire.NO_ERROR)) {
       fail("expected the server to close the connection (after at most a GOAWAY(NO_ERROR)), got " + f + "; received " + received);

@@ -344,10 +344,6 @@ class Rfc9113Section5StreamsTest extends ConformanceTest {
    * or be a connection error, never served as a new request.
    */
   @Test
-  @Disabled("needs Http2Connection: a stream error raised by FrameReader for a self-dependent HEADERS"
-      + " (streamError()) never records the stream as opened, so lastPeerStreamId stays below it and"
-      + " the next HEADERS on the same id is served as a new stream; streamError() should raise"
-      + " lastPeerStreamId to the reset stream's id when it is a new peer stream (RFC 9113 5.1, 5.1.1)")
   void streamResetForDependingOnItselfIsNotOpenedAgain() throws Exception {
     H2Client client = handshake();
     client.send(Wire.headersWithPriority(1, END_STREAM | END_HEADERS, 1, false, 255, block(get())));

@@ -49,10 +49,12 @@ class Rfc9113Section6_8GoAwayTest extends ConformanceTest {
   }
 
   /**
-   * RFC 9113 6.8: a server shutting down sends GOAWAY(NO_ERROR) naming the last stream it will
-   * process; streams above it are not processed (Shuttle refuses them with REFUSED_STREAM, so the
-   * client knows it may retry them elsewhere); the stream in progress still completes, and then
-   * the connection closes.
+   * RFC 9113 6.8: a server shutting down gracefully first sends GOAWAY(NO_ERROR) with the
+   * largest stream id and a PING, so that streams the client opened before it saw the GOAWAY are
+   * still taken; once the PING is answered, a second GOAWAY names the last stream it will
+   * process. Streams above it are not processed (Shuttle refuses them with REFUSED_STREAM, so
+   * the client knows it may retry them elsewhere); the stream in progress still completes, and
+   * then the connection closes.
    */
   @Test
   void gracefulShutdownFinishesStreamsInProgressAndRefusesNewOnes() throws Exception {
@@ -61,6 +63,11 @@ class Rfc9113Section6_8GoAwayTest extends ConformanceTest {
     client.send(postHeaders(1));
     client.expectNothingElse();
     server.shutdown();
+    assertEquals(
+        Integer.MAX_VALUE,
+        client.expect("GOAWAY(NO_ERROR)", f -> f.type() == GOAWAY && f.errorCode() == NO_ERROR).lastStreamId());
+    H2Client.Frame ping = client.expect("PING", f -> f.type() == Wire.PING && f.flags() == 0);
+    client.send(Wire.frame(Wire.PING, Wire.ACK, 0, ping.payload()));
     assertEquals(1, client.expect("GOAWAY(NO_ERROR)", f -> f.type() == GOAWAY && f.errorCode() == NO_ERROR).lastStreamId());
     client.send(getRequest(3));
     client.expectRstStream(3, REFUSED_STREAM);

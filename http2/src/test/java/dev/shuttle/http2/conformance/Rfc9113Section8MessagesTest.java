@@ -259,17 +259,10 @@ class Rfc9113Section8MessagesTest extends ConformanceTest {
   // ---------------------------------------------------------------------------------------------
   // 8.1.1 Malformed messages: content-length (RFC 7540 8.1.2.6)
 
-  private static final String CONTENT_LENGTH_REASON =
-      "needs Http2Connection: content-length is never compared with the DATA received. The stream"
-          + " must keep the value its request headers declared and count DATA payload octets in"
-          + " onData (and take END_STREAM on HEADERS as a body of 0), and on a count above the"
-          + " value, or END_STREAM below it, reset the stream with PROTOCOL_ERROR instead of"
-          + " delivering the request (RFC 9113 8.1.1)";
 
   /** RFC 9113 8.1.1: a content-length that differs from the DATA octets makes the request malformed. */
   @Test
   @H2spec("http2/8.1.2.6/1")
-  @Disabled(CONTENT_LENGTH_REASON)
   void contentLengthOtherThanTheDataGetsRstProtocolError() throws Exception {
     H2Client client = handshake();
     client.send(Wire.headers(1, END_HEADERS, block(with(post(), "content-length", "1"))), Wire.data(1, true, "test"));
@@ -280,7 +273,6 @@ class Rfc9113Section8MessagesTest extends ConformanceTest {
   /** RFC 9113 8.1.1: the same when the body spans several DATA frames. */
   @Test
   @H2spec("http2/8.1.2.6/2")
-  @Disabled(CONTENT_LENGTH_REASON)
   void contentLengthOtherThanTheSumOfSeveralDataFramesGetsRstProtocolError() throws Exception {
     H2Client client = handshake();
     client.send(
@@ -293,7 +285,6 @@ class Rfc9113Section8MessagesTest extends ConformanceTest {
 
   /** RFC 9113 8.1.1: fewer DATA octets than content-length, then END_STREAM, is just as malformed. */
   @Test
-  @Disabled(CONTENT_LENGTH_REASON)
   void contentLengthAboveTheDataGetsRstProtocolError() throws Exception {
     H2Client client = handshake();
     client.send(Wire.headers(1, END_HEADERS, block(with(post(), "content-length", "10"))), Wire.data(1, true, "test"));
@@ -303,7 +294,6 @@ class Rfc9113Section8MessagesTest extends ConformanceTest {
 
   /** RFC 9113 8.1.1: END_STREAM on the request's HEADERS is a body of 0 octets, not the 5 declared. */
   @Test
-  @Disabled(CONTENT_LENGTH_REASON)
   void contentLengthOnARequestWithoutBodyGetsRstProtocolError() throws Exception {
     assertMalformed(with(post(), "content-length", "5"));
   }
