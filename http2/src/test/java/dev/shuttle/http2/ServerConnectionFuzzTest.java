@@ -212,7 +212,8 @@ class ServerConnectionFuzzTest {
   /**
    * The connection error the frames alone must cause (preface, framing, HPACK), found with a
    * bare {@link FrameReader} set up as the connection sets up its own; null when there is none
-   * or the bytes end first. Stream errors do not end the check, as they do not end a connection.
+   * or the bytes end first. Stream errors do not end the check, as they do not end a connection;
+   * a GOAWAY from the client does, since the server may then close without reading on.
    */
   static Http2ErrorCode expectedConnectionError(byte[] wire, Http2Config config) throws IOException {
     HpackDecoder decoder = new HpackDecoder(HpackDecoder.DEFAULT_HEADER_TABLE_SIZE, config.maxHeaderListSize());
@@ -254,7 +255,10 @@ class ServerConnectionFuzzTest {
           public void onPing(boolean ack, long payload) {}
 
           @Override
-          public void onGoAway(int lastStreamId, Http2ErrorCode code, String debugData) {}
+          public void onGoAway(int lastStreamId, Http2ErrorCode code, String debugData) {
+            // From here the server may close as soon as no stream is open, before it reads on.
+            throw new ClientWentAway();
+          }
 
           @Override
           public void onWindowUpdate(int streamId, int increment) {}
@@ -275,8 +279,14 @@ class ServerConnectionFuzzTest {
       }
     } catch (Http2Exception e) {
       return e.code(); // the preface
-    } catch (EOFException e) {
+    } catch (EOFException | ClientWentAway e) {
       return null;
+    }
+  }
+
+  private static final class ClientWentAway extends RuntimeException {
+    ClientWentAway() {
+      super(null, null, false, false);
     }
   }
 
