@@ -65,6 +65,12 @@ class ServerConnectionFuzzTest {
   private static final Http2Headers TRAILERS = new Http2Headers().add("grpc-status", "0");
   private static final Http2Headers TOO_LARGE = new Http2Headers().add(":status", "431");
 
+  /**
+   * Set by {@code bin/fuzz} so that fuzzing gets past the bugs in {@code src/test/fuzz-findings/}
+   * that are not fixed yet instead of finding them again; regression runs check everything.
+   */
+  private static final boolean TOLERATE_KNOWN_BUGS = Boolean.getBoolean("shuttle.fuzz.tolerateKnownBugs");
+
   private static final Logger SHUTTLE_LOG = Logger.getLogger("dev.shuttle"); // held: JUL keeps loggers weakly
   private static final ConcurrentLinkedQueue<LogRecord> WARNINGS = new ConcurrentLinkedQueue<>();
 
@@ -139,13 +145,15 @@ class ServerConnectionFuzzTest {
       assertTrue(stream.isClosed(), stream + " still open after the connection ended; " + where);
     }
     List<int[]> frames = parseOutput(socket.written(), where);
-    if (staysOpen && (terminatedByItself || graceful)
+    Expectation expectation = expect(wire, config);
+    boolean knownMissingGoAway = TOLERATE_KNOWN_BUGS && expectation.clientWentAway(); // fuzz-findings/README.md
+    if (staysOpen && (terminatedByItself || graceful) && !knownMissingGoAway
         && (frames.isEmpty() || frames.get(frames.size() - 1)[0] != FrameType.GOAWAY)) {
       // RFC 9113 6.8: endpoints SHOULD send GOAWAY before closing; here the server closed a
       // connection its client still had open (only an abrupt close() is exempt).
       fail("the server closed the connection without a GOAWAY last; " + where);
     }
-    Http2ErrorCode expected = expectedConnectionError(wire, config);
+    Http2ErrorCode expected = expectation.connectionError();
     if (expected != null) {
       assertTrue(terminatedByItself, "no end of the connection after a connection error " + expected + "; " + where);
       int[] last = frames.isEmpty() ? null : frames.get(frames.size() - 1);
@@ -210,12 +218,12 @@ class ServerConnectionFuzzTest {
   }
 
   /**
-   * The connection error the frames alone must cause (preface, framing, HPACK), found with a
+   * What the frames alone must cause: the connection error (preface, framing, HPACK), found with a
    * bare {@link FrameReader} set up as the connection sets up its own; null when there is none
    * or the bytes end first. Stream errors do not end the check, as they do not end a connection;
    * a GOAWAY from the client does, since the server may then close without reading on.
    */
-  static Http2ErrorCode expectedConnectionError(byte[] wire, Http2Config config) throws IOException {
+  static Expectation expect(byte[] wire, Http2Config config) throws IOException {
     HpackDecoder decoder = new HpackDecoder(HpackDecoder.DEFAULT_HEADER_TABLE_SIZE, config.maxHeaderListSize());
     FrameReader reader = new FrameReader(new FrameReaderFuzzTest.ChunkedInput(wire, 0, Integer.MAX_VALUE), decoder, config);
     FrameHandler tableSizeOnAck =
@@ -268,21 +276,26 @@ class ServerConnectionFuzzTest {
       while (true) {
         try {
           if (!reader.readFrame(tableSizeOnAck)) {
-            return null;
+            return new Expectation(null, false);
           }
         } catch (Http2Exception e) {
           if (e.isConnectionError()) {
-            return e.code();
+            return new Expectation(e.code(), false);
           }
           // a stream error: the connection resets that stream and reads on, and so do we
         }
       }
     } catch (Http2Exception e) {
-      return e.code(); // the preface
-    } catch (EOFException | ClientWentAway e) {
-      return null;
+      return new Expectation(e.code(), false); // the preface
+    } catch (EOFException e) {
+      return new Expectation(null, false);
+    } catch (ClientWentAway e) {
+      return new Expectation(null, true);
     }
   }
+
+  /** The connection error the frames must cause (or null), and whether the client sent GOAWAY. */
+  record Expectation(Http2ErrorCode connectionError, boolean clientWentAway) {}
 
   private static final class ClientWentAway extends RuntimeException {
     ClientWentAway() {
