@@ -46,7 +46,8 @@ import org.junit.jupiter.api.Tag;
  *       is open (it must then end by itself, with a GOAWAY last), or closes it.
  * </ul>
  *
- * <p>Invariant: the connection terminates (and tells its listener once); no stream is left
+ * <p>Invariant: the connection terminates (and tells its listener once); the handler never sees
+ * more streams open at once than allowed, nor a header list over the limit; no stream is left
  * open; nothing is logged at WARNING or above (an unexpected exception in the reader logs
  * SEVERE); what the server wrote is a sequence of whole, well-formed frames, starting with
  * SETTINGS; a GOAWAY, if any, comes last; a connection that the server closes while its client
@@ -114,7 +115,7 @@ class ServerConnectionFuzzTest {
     WARNINGS.clear();
 
     MemorySocket socket = new MemorySocket(wire, CHUNKS[(flags >>> 1) & 3], staysOpen);
-    Peer peer = new Peer(socket);
+    Peer peer = new Peer(socket, config);
     Http2Connection connection = Http2Connection.server(socket, config, peer, peer);
     boolean terminatedByItself = socket.awaitEnd(peer, true);
     boolean graceful = false;
@@ -309,9 +310,11 @@ class ServerConnectionFuzzTest {
     final ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
     final AtomicInteger terminations = new AtomicInteger();
     private final MemorySocket socket;
+    private final Http2Config config;
 
-    Peer(MemorySocket socket) {
+    Peer(MemorySocket socket, Http2Config config) {
       this.socket = socket;
+      this.config = config;
     }
 
     @Override
@@ -319,6 +322,13 @@ class ServerConnectionFuzzTest {
       streams.add(stream);
       if (headers.size() == 0) {
         problems.add("request without headers on " + stream);
+      }
+      if (headers.listSize() > config.maxHeaderListSize()) {
+        problems.add("header list of " + headers.listSize() + " on " + stream + " over " + config.maxHeaderListSize());
+      }
+      long open = streams.stream().filter(s -> !s.isClosed()).count();
+      if (open > config.maxConcurrentStreams()) {
+        problems.add(open + " streams open at once, more than " + config.maxConcurrentStreams());
       }
       if (endStream) {
         answer(stream, RESPONSE);
@@ -329,6 +339,10 @@ class ServerConnectionFuzzTest {
     @Override
     public void onHeaderListTooLarge(Http2Stream stream) {
       streams.add(stream);
+      long open = streams.stream().filter(s -> !s.isClosed()).count();
+      if (open > config.maxConcurrentStreams()) {
+        problems.add(open + " streams open at once, more than " + config.maxConcurrentStreams());
+      }
       try {
         stream.writeHeaders(TOO_LARGE, true);
         stream.flushAsync();
