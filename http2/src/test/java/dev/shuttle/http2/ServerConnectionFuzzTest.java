@@ -50,8 +50,9 @@ import org.junit.jupiter.api.Tag;
  * more streams open at once than allowed, nor a header list over the limit; no stream is left
  * open; nothing is logged at WARNING or above (an unexpected exception in the reader logs
  * SEVERE); what the server wrote is a sequence of whole, well-formed frames, starting with
- * SETTINGS; a GOAWAY, if any, comes last; a connection that the server closes while its client
- * still keeps it open ends with a GOAWAY (RFC 9113 6.8); and when the frames themselves
+ * SETTINGS; a GOAWAY, if any, comes last and covers every stream the application was given; a
+ * connection that the server closes while its client still keeps it open ends with a GOAWAY
+ * (RFC 9113 6.8); and when the frames themselves
  * break RFC 9113 (the same bytes through a bare {@link FrameReader} end in a connection error)
  * the server has answered with a GOAWAY of a code other than NO_ERROR, and has closed the
  * connection without waiting for the client to.
@@ -154,6 +155,12 @@ class ServerConnectionFuzzTest {
       // connection its client still had open (only an abrupt close() is exempt).
       fail("the server closed the connection without a GOAWAY last; " + where);
     }
+    int handled = peer.streams.stream().mapToInt(Http2Stream::id).max().orElse(0);
+    for (int[] f : frames) {
+      if (f[0] == FrameType.GOAWAY && f[2] < handled) {
+        fail("GOAWAY with last stream " + f[2] + " after the application was given stream " + handled + "; " + where);
+      }
+    }
     Http2ErrorCode expected = expectation.connectionError();
     if (expected != null) {
       assertTrue(terminatedByItself, "no end of the connection after a connection error " + expected + "; " + where);
@@ -168,7 +175,7 @@ class ServerConnectionFuzzTest {
   /**
    * Checks the server's bytes frame by frame: a frame of each known type, complete, within the
    * default frame size, SETTINGS first, at most one GOAWAY and only as the last frame. Returns
-   * {type, GOAWAY error code} per frame.
+   * {type, GOAWAY error code, GOAWAY last stream id} per frame.
    */
   private static List<int[]> parseOutput(byte[] out, String where) {
     List<int[]> frames = new ArrayList<>();
@@ -194,9 +201,11 @@ class ServerConnectionFuzzTest {
         fail("a frame of type " + type + " after GOAWAY; " + where);
       }
       int code = -1;
+      int lastStreamId = -1;
       switch (type) {
         case FrameType.GOAWAY -> {
           assertTrue(length >= 8 && streamId == 0, "malformed GOAWAY; " + where);
+          lastStreamId = Bytes.readInt(out, payload) & 0x7fffffff;
           code = Bytes.readInt(out, payload + 4);
           assertTrue(code >= 0 && code <= Http2ErrorCode.HTTP_1_1_REQUIRED.code(), "GOAWAY code " + code + "; " + where);
         }
@@ -212,7 +221,7 @@ class ServerConnectionFuzzTest {
             assertTrue(streamId > 0 && streamId % 2 == 1, "frame of type " + type + " on stream " + streamId + "; " + where);
         default -> fail("the server wrote a frame of type " + type + "; " + where);
       }
-      frames.add(new int[] {type, code});
+      frames.add(new int[] {type, code, lastStreamId});
       pos = payload + length;
     }
     return frames;
