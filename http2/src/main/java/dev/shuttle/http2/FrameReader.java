@@ -199,7 +199,9 @@ final class FrameReader {
           Http2ErrorCode.ENHANCE_YOUR_CALM, "header block larger than " + maxHeaderBlockSize + " bytes");
     }
     if (blockLength + length > block.length) {
-      block = Arrays.copyOf(block, Math.max(block.length * 2, blockLength + length));
+      // Doubling, but never past the limit: that is all a block may ever need.
+      int grown = (int) Math.min(maxHeaderBlockSize, Math.max(2L * block.length, blockLength + length));
+      block = Arrays.copyOf(block, grown);
     }
     System.arraycopy(buf, offset, block, blockLength, length);
     blockLength += length;
