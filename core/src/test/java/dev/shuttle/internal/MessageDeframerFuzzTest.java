@@ -53,7 +53,8 @@ class MessageDeframerFuzzTest {
     byte[] stream = Arrays.copyOfRange(input, Math.min(1, input.length), input.length);
     Expected expected = Expected.of(stream, maxSize, encoding);
 
-    InboundMessages inbound = new InboundMessages(maxSize);
+    CountingBudget budget = new CountingBudget();
+    InboundMessages inbound = new InboundMessages(maxSize, budget);
     inbound.setEncoding(encoding);
     List<byte[]> received = new ArrayList<>();
     long released = 0;
@@ -92,12 +93,32 @@ class MessageDeframerFuzzTest {
       assertEquals(stream.length, released, "window returned once all messages are read");
       assertEquals(expected.atBoundary, inbound.isAtMessageBoundary(), "message boundary");
     }
+    // Every byte reserved is given back: by the messages taken, and by dropping the rest.
+    inbound.discard();
+    assertEquals(0, budget.held, "bytes still reserved after the call ended");
     // Messages before a failure are delivered; after it nothing counts.
     int compare = failure == null ? expected.messages.size() : Math.min(received.size(), expected.messages.size());
     assertEquals(compare, received.size(), "messages delivered");
     for (int i = 0; i < compare; i++) {
       assertArrayEquals(expected.messages.get(i), received.get(i), "message " + i);
       assertTrue(received.get(i).length <= maxSize, "message " + i + " over the limit");
+    }
+  }
+
+  /** A budget without a limit that checks the reservations add up. */
+  private static final class CountingBudget implements MessageBudget {
+    long held;
+
+    @Override
+    public void reserve(int bytes) {
+      assertTrue(bytes >= 0, "negative reservation " + bytes);
+      held += bytes;
+    }
+
+    @Override
+    public void release(int bytes) {
+      held -= bytes;
+      assertTrue(held >= 0, "released more than was reserved");
     }
   }
 
