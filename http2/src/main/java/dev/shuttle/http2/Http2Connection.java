@@ -515,6 +515,7 @@ public final class Http2Connection implements AutoCloseable {
     byte[] goAway = null;
     if (!finalGoAwayQueued) {
       finalGoAwayQueued = true;
+      goAwaySent = true; // it names the last stream we take: later ones are refused
       goAway = Frames.goAway(client ? 0 : streams.lastPeerId(), Http2ErrorCode.NO_ERROR, "");
     }
     writer.closeWhenDone(goAway); // after the last streams' frames
