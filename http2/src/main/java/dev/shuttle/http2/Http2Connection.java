@@ -619,8 +619,7 @@ public final class Http2Connection implements AutoCloseable {
     } finally {
       lock.unlock();
     }
-    writer.control(Frames.goAway(lastStreamId, e.code(), e.getMessage()));
-    writer.closeAfterControl();
+    writer.closeAfterControl(Frames.goAway(lastStreamId, e.code(), e.getMessage()));
   }
 
   static StreamFailure failureOf(Http2Exception e) {

@@ -212,10 +212,19 @@ final class WriteScheduler {
     }
   }
 
-  /** Asks for the end of output once the control frames queued so far are written. */
-  void closeAfterControl() {
+  /**
+   * Queues {@code goAway} and asks for the end of output once it and the control frames before it
+   * are written; stream frames not yet taken are dropped. One step, so that no stream frame can be
+   * taken between the GOAWAY and the close.
+   */
+  void closeAfterControl(byte[] goAway) {
     lock.lock();
     try {
+      if (!stopped) {
+        WriteOp op = new WriteOp.Control(goAway);
+        control.add(op);
+        account(op.size(), false);
+      }
       close = Close.AFTER_CONTROL;
     } finally {
       lock.unlock();

@@ -161,8 +161,7 @@ class WriteSchedulerTest {
     WriteScheduler scheduler = scheduler(wire, 8 << 20);
     Http2Stream s = stream(1);
     scheduler.stream(new WriteOp.Data(s, new byte[100_000], 0, 100_000, true), false);
-    scheduler.control(Frames.goAway(1, Http2ErrorCode.PROTOCOL_ERROR, "bad"));
-    scheduler.closeAfterControl();
+    scheduler.closeAfterControl(Frames.goAway(1, Http2ErrorCode.PROTOCOL_ERROR, "bad"));
     scheduler.flush();
     assertTrue(outputDone.get());
     assertEquals(List.of(FrameType.GOAWAY), written().stream().map(Written::type).toList());
