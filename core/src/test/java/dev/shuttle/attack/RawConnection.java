@@ -119,10 +119,14 @@ final class RawConnection implements AutoCloseable {
     return new RawConnection(new Socket(InetAddress.getLoopbackAddress(), port));
   }
 
-  /** A connection whose receive buffer is this small (set before connecting, so TCP's window stays small too). */
-  static RawConnection connectWithReceiveBuffer(int port, int bytes) throws IOException {
+  /**
+   * A connection whose socket buffers are this small (set before connecting, so TCP's window
+   * stays small too): little of what either side sends waits in the kernel.
+   */
+  static RawConnection connectWithSmallBuffers(int port, int bytes) throws IOException {
     Socket socket = new Socket();
     socket.setReceiveBufferSize(bytes);
+    socket.setSendBufferSize(bytes);
     socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 10_000);
     return new RawConnection(socket);
   }
