@@ -186,6 +186,29 @@ final class TargetProcess implements AutoCloseable {
     return port;
   }
 
+  /**
+   * Runs a check (a neighbour's calls, say); if it fails, the server's own failure (dead, out
+   * of memory) is reported first, as the likelier cause, with the check's failure attached.
+   */
+  void check(Check check) throws Exception {
+    try {
+      check.run();
+    } catch (Exception | AssertionError e) {
+      try {
+        assertHealthy();
+      } catch (AssertionError dead) {
+        dead.addSuppressed(e);
+        throw dead;
+      }
+      throw e;
+    }
+  }
+
+  /** A step of a test that may fail. */
+  interface Check {
+    void run() throws Exception;
+  }
+
   /** The server process is alive and never ran out of memory. */
   void assertHealthy() {
     logLock.lock();
@@ -235,6 +258,20 @@ final class TargetProcess implements AutoCloseable {
       return dump;
     } catch (Exception e) {
       return "<no thread dump: " + e + ">";
+    }
+  }
+
+  /** The largest classes on the server's heap (jcmd GC.class_histogram), first lines only. */
+  String heapHistogram(int lines) {
+    try {
+      String javaCommand = ProcessHandle.current().info().command().orElseThrow();
+      String jcmd = javaCommand.substring(0, javaCommand.length() - "java".length()) + "jcmd";
+      Process p = new ProcessBuilder(jcmd, String.valueOf(process.pid()), "GC.class_histogram").redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      p.waitFor(30, TimeUnit.SECONDS);
+      return String.join("\n", out.lines().limit(lines).toList());
+    } catch (Exception e) {
+      return "<no histogram: " + e + ">";
     }
   }
 
