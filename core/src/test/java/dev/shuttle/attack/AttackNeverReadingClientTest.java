@@ -18,7 +18,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A client that sends requests but never reads the answers: each request names an unknown
@@ -33,7 +34,7 @@ class AttackNeverReadingClientTest {
   private static final int ATTACKERS = 3;
   private static final long HEAP_MARGIN = 8L << 20;
   private static final Duration WAIT = Duration.ofSeconds(60);
-  private static final String REASON = "provokes frames faster than it reads them";
+  private static final String REASON = "peer provokes frames faster than it reads them";
 
   private TargetProcess target;
   private Neighbour neighbour;
@@ -53,8 +54,21 @@ class AttackNeverReadingClientTest {
   /** What one attacker saw once it read. */
   record Outcome(int answers, RawConnection.Frame goAway, int requestsSent) {}
 
-  @Test
-  void neverReadingClientIsCutOffAtTheWriteBudget() throws Exception {
+  /** What the attacker sends to make the server answer. */
+  enum Provocation {
+    /** Requests for a method that does not exist: trailers-only UNIMPLEMENTED each. */
+    UNKNOWN_METHOD,
+    /**
+     * The same with a PING after each: the acks count against the write budget too, and PINGs
+     * that follow no DATA or HEADERS of ours count against the PING rate and keepalive policy,
+     * whichever ends the connection first (ENHANCE_YOUR_CALM all).
+     */
+    UNKNOWN_METHOD_AND_PING
+  }
+
+  @ParameterizedTest
+  @EnumSource(Provocation.class)
+  void neverReadingClientIsCutOffAtTheWriteBudget(Provocation provocation) throws Exception {
     target = TargetProcess.start("256m");
     neighbour = new Neighbour(target.port(), Neighbour.Call.ECHO, Neighbour.Call.DOWNLOAD).callEachOnce();
     Stats baseline = target.stats();
@@ -69,7 +83,7 @@ class AttackNeverReadingClientTest {
       }
       List<Future<Outcome>> attacks = new ArrayList<>();
       for (int i = 0; i < ATTACKERS; i++) {
-        attacks.add(threads.submit(this::attack));
+        attacks.add(threads.submit(() -> attack(provocation)));
       }
       for (Future<Outcome> attack : attacks) {
         Outcome o = attack.get(3, TimeUnit.MINUTES);
@@ -79,15 +93,17 @@ class AttackNeverReadingClientTest {
         }
         if (rounds == 0) {
           System.out.printf(
-              "never-reading client: %d requests sent, %d answers read, then %s%n",
-              o.requestsSent(), o.answers(), o.goAway() == null ? "the connection closed without GOAWAY" : o.goAway());
+              "never-reading client, %s: %d requests sent, %d answers read, then %s%n",
+              provocation, o.requestsSent(), o.answers(), o.goAway() == null ? "the connection closed without GOAWAY" : o.goAway());
         }
       }
       rounds++;
       target.assertHealthy();
     }
     neighbour.awaitMoreCalls(1);
-    System.out.printf("never-reading client: %d attackers, %d saw GOAWAY(ENHANCE_YOUR_CALM) before the close%n", total, withGoAway);
+    System.out.printf(
+        "never-reading client, %s: %d attackers, %d saw GOAWAY(ENHANCE_YOUR_CALM) before the close%n",
+        provocation, total, withGoAway);
     // Each attacker reads as soon as the server has decided, so the GOAWAY normally gets through;
     // only one that reads more than a second late finds the socket closed without it.
     assertTrue(withGoAway > 0, "no attacker saw the server's GOAWAY(ENHANCE_YOUR_CALM)");
@@ -100,7 +116,7 @@ class AttackNeverReadingClientTest {
    * Floods requests without reading until the server says it has had enough, then reads
    * everything: the answers, and a GOAWAY(ENHANCE_YOUR_CALM) if the server could still write it.
    */
-  private Outcome attack() throws Exception {
+  private Outcome attack(Provocation provocation) throws Exception {
     long mark = target.logMark();
     // Small socket buffers: the answers fill them soon, and little of our flood waits in them.
     try (RawConnection c = RawConnection.connectWithSmallBuffers(target.port(), 4096).handshake()) {
@@ -113,6 +129,9 @@ class AttackNeverReadingClientTest {
           ByteArrayOutputStream batch = new ByteArrayOutputStream();
           for (int i = 0; i < 500; i++, stream += 2) {
             batch.writeBytes(RawFrames.headers(stream, FLAG_END_HEADERS | FLAG_END_STREAM, request));
+            if (provocation == Provocation.UNKNOWN_METHOD_AND_PING) {
+              batch.writeBytes(RawFrames.ping(false, stream));
+            }
           }
           if (!c.trySend(batch.toByteArray())) {
             return; // the server has closed the connection
@@ -121,7 +140,16 @@ class AttackNeverReadingClientTest {
         }
       });
       String port = ":" + c.localPort() + ")";
-      target.awaitLogLine(mark, l -> l.contains(port) && l.contains(REASON), WAIT, "the end of the connection from " + port);
+      String decision =
+          target.awaitLogLine(mark, l -> l.contains(port) && l.contains("ENHANCE_YOUR_CALM"), WAIT, "the end of the connection from " + port);
+      String reason = decision.substring(decision.indexOf("ENHANCE_YOUR_CALM") + "ENHANCE_YOUR_CALM".length()).trim();
+      if (provocation == Provocation.UNKNOWN_METHOD) {
+        assertEquals(REASON, reason, "why the server ended the connection");
+      } else {
+        assertTrue(
+            List.of(REASON, "more than 100 PING frames per second", "too_many_pings").contains(reason),
+            "why the server ended the connection: " + reason);
+      }
       // The server has had enough: stop sending, and read.
       stop.set(true);
       c.startReader();
@@ -141,7 +169,7 @@ class AttackNeverReadingClientTest {
       }
       if (goAway != null) {
         assertEquals(ENHANCE_YOUR_CALM, goAway.errorCode(), "GOAWAY " + goAway);
-        assertTrue(goAway.debugData().contains(REASON), "GOAWAY " + goAway);
+        assertEquals(reason, goAway.debugData(), "GOAWAY " + goAway);
       }
       return new Outcome(answers, goAway, sent[0]);
     }
