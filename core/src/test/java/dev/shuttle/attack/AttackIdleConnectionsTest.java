@@ -171,7 +171,8 @@ class AttackIdleConnectionsTest {
   void silentUnacknowledgingAndIdleConnectionsAreClosedByTheServersTimers() throws Exception {
     target =
         TargetProcess.start(
-            "128m", "prefaceTimeoutMillis=1000", "settingsAckTimeoutMillis=1500", "maxConnectionIdleMillis=2500",
+            // Far enough apart that each kind meets its own timer first.
+            "128m", "prefaceTimeoutMillis=1000", "settingsAckTimeoutMillis=2500", "maxConnectionIdleMillis=4000",
             "shutdownPingTimeoutMillis=1000");
     neighbour = new Neighbour(target.port(), Neighbour.Call.ECHO).callEachOnce();
     Stats baseline = target.stats();

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.shuttle.Server;
 import dev.shuttle.attack.TargetProcess.Stats;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
@@ -91,6 +92,31 @@ class AttackPartialMessagesTest {
     Stats after = target.awaitRecovered(baseline, HEAP_MARGIN, 1, RECOVERY);
     System.out.printf("partial messages: heap baseline %s, after the attack %s%n", mib(baseline.heapUsed()), mib(after.heapUsed()));
 
+    neighbour.stop();
+    target.assertHealthy();
+  }
+
+  /**
+   * The same attack on a server left with its defaults: a quarter of the heap for the server's
+   * total, half of that per connection. The 256 MiB heap must hold out, within the formula.
+   */
+  @Test
+  void partialMessagesWithTheDefaultBudgetLeaveA256MiBHeapStanding() throws Exception {
+    target = TargetProcess.start("256m");
+    neighbour = new Neighbour(target.port(), Neighbour.Call.ECHO, Neighbour.Call.COLLECT).callEachOnce();
+    Stats baseline = target.stats();
+    neighbour.start();
+    attack(20, TargetMethods.ECHO_PATH);
+    Stats twenty = target.stats();
+    long total = Math.max(8L << 20, Math.min(1L << 30, twenty.heapMax() / 4)); // Server's documented default
+    long formula = total + 21 * Server.DEFAULT_MIN_BUFFERED_REQUEST_BYTES_PER_CONNECTION;
+    System.out.printf(
+        "partial messages, default budget: peak buffered %s, formula %s + 21 x 64 KiB = %s, heap after GC %s of %s%n",
+        mib(twenty.peakBuffered()), mib(total), mib(formula), mib(twenty.heapUsed()), mib(twenty.heapMax()));
+    assertTrue(twenty.peakBuffered() <= formula, "peak with 20 attackers, formula " + formula + ": " + twenty);
+    target.assertHealthy();
+    leave();
+    target.awaitRecovered(baseline, HEAP_MARGIN, 1, RECOVERY);
     neighbour.stop();
     target.assertHealthy();
   }

@@ -35,7 +35,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -534,13 +533,5 @@ final class RawConnection implements AutoCloseable {
   @Override
   public String toString() {
     return "raw connection from port " + socket.getLocalPort();
-  }
-
-  static Duration seconds(long s) {
-    return Duration.ofSeconds(s);
-  }
-
-  static long nanos(Duration d) {
-    return TimeUnit.NANOSECONDS.convert(d);
   }
 }

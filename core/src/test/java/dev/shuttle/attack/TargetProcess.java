@@ -368,8 +368,10 @@ final class TargetProcess implements AutoCloseable {
             + "\n" + logTail());
   }
 
+  /** Ends the server: {@code quit}, and if it does not go within 5 seconds, a kill. */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
+    boolean interrupted = false;
     try {
       if (process.isAlive()) {
         try {
@@ -379,16 +381,25 @@ final class TargetProcess implements AutoCloseable {
         } catch (IOException e) {
           // Already going.
         }
-        if (!process.waitFor(5, TimeUnit.SECONDS)) {
-          process.destroyForcibly();
+        try {
+          process.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          interrupted = true;
         }
       }
     } finally {
       process.destroyForcibly();
-      process.waitFor(10, TimeUnit.SECONDS);
+      try {
+        process.waitFor(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
       LIVE.remove(process);
-      assertFalse(process.isAlive(), "the attack target is still running");
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
+    assertFalse(process.isAlive(), "the attack target is still running");
   }
 
   static String mib(long bytes) {
