@@ -73,6 +73,8 @@ public final class ServerCall<Req, Resp>
   private boolean closed;
   private Metadata responseHeaders;
   private Metadata responseTrailers;
+  /** The status a call failed for the client's bad input must be answered with; null otherwise. */
+  private volatile Status failStatus;
 
   ServerCall(
       Http2Stream stream,
@@ -204,7 +206,7 @@ public final class ServerCall<Req, Resp>
 
   /** Ends the call for bad input: answered with the status when possible, else reset. */
   private void fail(Status status) {
-    if (!endEarly(status)) {
+    if (!endEarly(status, true)) {
       return;
     }
     // The handler may be writing (even blocked on flow control): answer only if it is not.
@@ -224,16 +226,17 @@ public final class ServerCall<Req, Resp>
 
   /** Cancels the call (client reset, connection lost, or deadline); the handler sees it. */
   private void cancel(Status status, boolean resetStream) {
-    if (endEarly(status) && resetStream) {
+    if (endEarly(status, false) && resetStream) {
       stream.reset(Http2ErrorCode.CANCEL);
     }
   }
 
   /**
    * Records why the call ends before its handler finished it, drops what it buffered, and wakes
-   * the handler; returns false when the call had already ended.
+   * the handler; returns false when the call had already ended. {@code answerOwed}: the client
+   * is to be answered with the status (its bad input), not just reset.
    */
-  private boolean endEarly(Status status) {
+  private boolean endEarly(Status status, boolean answerOwed) {
     boolean neverStarted;
     lock.lock();
     try {
@@ -241,6 +244,9 @@ public final class ServerCall<Req, Resp>
         return false;
       }
       cancelStatus = status;
+      if (answerOwed) {
+        failStatus = status; // before the handler wakes: whoever closes the call answers with it
+      }
       messages.discard();
       changed.signalAll();
       if (handlerGuard != null && interruptOnCancel) {
@@ -410,7 +416,13 @@ public final class ServerCall<Req, Resp>
       }
       closed = true;
       if (cancelStatus != null) {
-        return; // the stream is already reset or answered
+        // Cancelled: the stream is reset, nothing to say. Failed for the client's bad input: the
+        // answer is still owed (fail() leaves it to us when we held the write lock).
+        Status owed = failStatus;
+        if (owed != null) {
+          writeStatus(owed, new Metadata(), true);
+        }
+        return;
       }
       Metadata all = responseTrailers;
       if (trailers != null && !trailers.isEmpty()) {

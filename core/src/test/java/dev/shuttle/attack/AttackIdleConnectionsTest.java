@@ -21,7 +21,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -131,12 +130,6 @@ class AttackIdleConnectionsTest {
    * connections: it must stay up and keep serving, whether it holds them or turns some away.
    */
   @Test
-  @Disabled(
-      "bug: a server with its defaults and -Xmx256m dies of OutOfMemoryError under 3000 idle connections."
-          + " Each idle connection holds ~96 KiB of heap for its whole life (measured: 1000 take 94 MiB after GC;"
-          + " byte[] are 84 of them): FrameReader allocates its 64 KiB read buffer and WriteScheduler its 16 KiB"
-          + " ByteSink when the connection starts, idle or not, and maxConnections has no default, so ~2500"
-          + " handshaken connections that never send a request exhaust a 256 MiB heap.")
   void thousandsOfIdleConnectionsDoNotExhaustADefaultServer() throws Exception {
     target = TargetProcess.start("256m");
     neighbour = new Neighbour(target.port(), Neighbour.Call.ECHO).callEachOnce();

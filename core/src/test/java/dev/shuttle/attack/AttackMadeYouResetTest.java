@@ -21,7 +21,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -223,13 +222,6 @@ class AttackMadeYouResetTest {
    * failed (or treats the later HEADERS as a connection error, STREAM_CLOSED).
    */
   @Test
-  @Disabled(
-      "bug: a stream error's RST_STREAM overtakes the stream's own queued answer. FrameDispatcher.streamError()"
-          + " for a stream no longer in the registry queues RST_STREAM with writer.reply(), in the control lane,"
-          + " while the stream's trailers-only HEADERS (and the partial-message refusals' RST_STREAM(NO_ERROR)) wait"
-          + " in the stream's lane; WriteScheduler.takeBatch() writes every control frame first, so the client"
-          + " reads RST_STREAM, then HEADERS on the reset stream. Also seen in the partial-message attack: about"
-          + " 1000 of 4000 refused calls got RST_STREAM(STREAM_CLOSED) ahead of their RESOURCE_EXHAUSTED trailers.")
   void aResetForALateFrameNeverOvertakesTheStreamsOwnAnswer() throws Exception {
     StreamLog log = new StreamLog();
     RawConnection c = attacker(log);

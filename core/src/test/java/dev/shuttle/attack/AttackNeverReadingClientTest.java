@@ -34,7 +34,7 @@ class AttackNeverReadingClientTest {
   private static final int ATTACKERS = 3;
   private static final long HEAP_MARGIN = 8L << 20;
   private static final Duration WAIT = Duration.ofSeconds(60);
-  private static final String REASON = "peer provokes frames faster than it reads them";
+  private static final String REASON = "peer provokes more frames than the write budget holds";
 
   private TargetProcess target;
   private Neighbour neighbour;

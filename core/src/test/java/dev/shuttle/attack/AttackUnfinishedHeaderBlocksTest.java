@@ -17,7 +17,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -107,12 +106,6 @@ class AttackUnfinishedHeaderBlocksTest {
    * still unfinished after the timeout, and must be cut off as well (slowloris).
    */
   @Test
-  @Disabled(
-      "bug: headerBlockTimeout bounds the gap between reads, not the time a header block stays unfinished."
-          + " Http2Connection.readLoop sets it as the socket's read timeout (SO_TIMEOUT) while"
-          + " FrameReader.inHeaderBlock(), and every byte that arrives restarts it: a CONTINUATION trickled one"
-          + " byte per 500 ms keeps the block (up to 96 KiB) and the connection open for hours (16 KiB frame:"
-          + " 2.3 h; 64 such frames per block), not 2 s. By the code, prefaceTimeout works the same way.")
   void trickledHeaderBlockIsCutOffAfterTheHeaderBlockTimeout() throws Exception {
     Stats baseline = start();
     RawConnection c = RawConnection.connect(target.port()).handshake();

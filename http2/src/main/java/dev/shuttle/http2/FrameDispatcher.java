@@ -316,7 +316,7 @@ final class FrameDispatcher implements FrameHandler {
         flow.giveBack(writer.reset(stream, e.code(), true, true));
         connection.closeStream(stream, failure);
       } else {
-        writer.reply(Frames.rstStream(e.streamId(), e.code()));
+        writer.replyReset(e.streamId(), e.code());
       }
       streams.rememberReset(e.streamId());
     } finally {

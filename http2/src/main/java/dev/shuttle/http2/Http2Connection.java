@@ -53,6 +53,7 @@ public final class Http2Connection implements AutoCloseable {
   final StreamRegistry streams;
   final FlowController flow;
   private final Http2Socket socket;
+  private final DeadlineInputStream input;
   private final FrameReader reader;
   private final String name;
   private final Thread readerThread;
@@ -97,14 +98,15 @@ public final class Http2Connection implements AutoCloseable {
     // The peer's encoder may use the protocol default table until it has seen our SETTINGS; a
     // smaller table of ours applies once it acknowledges them.
     this.decoder = new HpackDecoder(HpackDecoder.DEFAULT_HEADER_TABLE_SIZE, config.maxHeaderListSize());
-    this.reader = new FrameReader(socket.input(), decoder, config);
+    this.input = new DeadlineInputStream(socket.input(), socket);
+    this.reader = new FrameReader(input, decoder, config);
     this.writer = new WriteScheduler(socket.output(), config.maxQueuedBytes(), new WriterEvents(), "h2-writer-" + id);
-    this.streams = new StreamRegistry(client, firstLocalStreamId);
+    this.streams = new StreamRegistry(client, firstLocalStreamId, config.maxConcurrentStreams());
     this.flow = new FlowController(config);
     this.keepAlive = config.keepAliveTime() == null ? null : new KeepAlivePinger(this, config);
     this.dispatcher = new FrameDispatcher(this);
     this.timers = new ConnectionTimers(this);
-    this.readerThread = Thread.ofVirtual().name(name).unstarted(new ReadLoop(this, socket, reader, dispatcher));
+    this.readerThread = Thread.ofVirtual().name(name).unstarted(new ReadLoop(this, socket, input, reader, dispatcher));
   }
 
   /**

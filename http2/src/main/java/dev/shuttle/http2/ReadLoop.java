@@ -21,14 +21,17 @@ final class ReadLoop implements Runnable {
 
   private final Http2Connection connection;
   private final Http2Socket socket;
+  private final DeadlineInputStream input;
   private final FrameReader reader;
   private final FrameDispatcher dispatcher;
   private final WriteScheduler writer;
   private final Http2Config config;
 
-  ReadLoop(Http2Connection connection, Http2Socket socket, FrameReader reader, FrameDispatcher dispatcher) {
+  ReadLoop(
+      Http2Connection connection, Http2Socket socket, DeadlineInputStream input, FrameReader reader, FrameDispatcher dispatcher) {
     this.connection = connection;
     this.socket = socket;
+    this.input = input;
     this.reader = reader;
     this.dispatcher = dispatcher;
     this.writer = connection.writer;
@@ -40,24 +43,30 @@ final class ReadLoop implements Runnable {
     StreamFailure end = new StreamFailure(StreamFailure.Kind.CONNECTION_LOST, null, "connection closed by peer");
     boolean inHeaderBlock = false;
     try {
-      int prefaceTimeout = millis(config.prefaceTimeout().toNanos());
-      int readTimeout = 0;
+      long prefaceDeadline = 0;
       if (!connection.client) {
-        // A peer that connects and says nothing must not hold a connection forever.
-        socket.setReadTimeout(prefaceTimeout);
-        readTimeout = prefaceTimeout;
+        // A peer that connects and says nothing (or trickles it) must not hold a connection forever.
+        prefaceDeadline = System.nanoTime() + config.prefaceTimeout().toNanos();
+        input.setDeadline(prefaceDeadline);
         reader.readPreface();
       }
+      long blockDeadline = 0;
       boolean more = true;
       while (more) {
         inHeaderBlock = reader.inHeaderBlock();
-        int wanted =
-            inHeaderBlock
-                ? millis(config.headerBlockTimeout().toNanos())
-                : connection.client || dispatcher.settingsReceived() ? 0 : prefaceTimeout;
-        if (wanted != readTimeout) {
-          socket.setReadTimeout(wanted);
-          readTimeout = wanted;
+        if (!inHeaderBlock) {
+          blockDeadline = 0;
+        } else if (blockDeadline == 0) {
+          blockDeadline = System.nanoTime() + config.headerBlockTimeout().toNanos();
+        }
+        if (prefaceDeadline != 0 && dispatcher.settingsReceived()) {
+          prefaceDeadline = 0;
+        }
+        long deadline = earliest(prefaceDeadline, blockDeadline);
+        if (deadline == 0) {
+          input.clearDeadline();
+        } else {
+          input.setDeadline(deadline);
         }
         if (writer.isOverBudget()) {
           // The peer does not read what we send: stop reading what it sends until it does.
@@ -75,7 +84,7 @@ final class ReadLoop implements Runnable {
         connection.markRead();
         if (writer.provokedOverBudget()) {
           throw Http2Exception.connectionError(
-              Http2ErrorCode.ENHANCE_YOUR_CALM, "peer provokes frames faster than it reads them");
+              Http2ErrorCode.ENHANCE_YOUR_CALM, "peer provokes more frames than the write budget holds");
         }
       }
     } catch (Http2Exception e) {
@@ -129,6 +138,14 @@ final class ReadLoop implements Runnable {
     } catch (IOException e) {
       // Closed or timed out: either way we are done.
     }
+  }
+
+  /** The earlier of two deadlines, 0 meaning none. */
+  private static long earliest(long a, long b) {
+    if (a == 0 || b == 0) {
+      return a == 0 ? b : a;
+    }
+    return a - b < 0 ? a : b;
   }
 
   private static int millis(long nanos) {

@@ -17,22 +17,29 @@ import java.util.Map;
  * <p>Not thread-safe: guarded by the connection's lock.
  */
 final class StreamRegistry {
-  /** How many closed stream ids we remember, to tell late frames from protocol errors. */
+  /** How many closed stream ids we remember at least, to tell late frames from protocol errors. */
   private static final int RECENT_STREAMS = 64;
   static final int MAX_STREAM_ID = Integer.MAX_VALUE;
 
   private final boolean client;
   private final Map<Integer, Http2Stream> streams = new HashMap<>();
-  private final RecentIds recentlyReset = new RecentIds(RECENT_STREAMS);
-  private final RecentIds recentlyClosed = new RecentIds(RECENT_STREAMS);
+  private final RecentIds recentlyReset;
+  private final RecentIds recentlyClosed;
   private int nextLocalId;
   private int lastPeerId;
   private int openLocal;
   private int peerSlots;
 
-  StreamRegistry(boolean client, int firstLocalId) {
+  /**
+   * @param maxConcurrentStreams our limit: every stream of a full connection may be reset at
+   *     once with frames of the peer's still in flight, so twice that many resets are remembered
+   */
+  StreamRegistry(boolean client, int firstLocalId, int maxConcurrentStreams) {
     this.client = client;
     this.nextLocalId = firstLocalId;
+    int remembered = (int) Math.min(1 << 16, Math.max(RECENT_STREAMS, 2L * maxConcurrentStreams));
+    this.recentlyReset = new RecentIds(remembered);
+    this.recentlyClosed = new RecentIds(RECENT_STREAMS);
   }
 
   Http2Stream get(int id) {
@@ -135,23 +142,39 @@ final class StreamRegistry {
     return recentlyClosed.contains(id);
   }
 
-  /** A small ring of ids. */
+  /**
+   * The last ids added, up to a capacity; the array grows as ids come (an idle connection has
+   * none). Looked up only for frames on streams that are gone, so a scan is enough.
+   */
   private static final class RecentIds {
-    private final int[] ids;
+    private final int capacity;
+    private int[] ids;
+    private int size;
     private int next;
 
     RecentIds(int capacity) {
-      ids = new int[capacity];
+      this.capacity = capacity;
     }
 
     void add(int id) {
+      if (ids == null) {
+        ids = new int[Math.min(capacity, 16)];
+      } else if (size == ids.length && size < capacity) {
+        int[] grown = new int[Math.min(capacity, size * 2)];
+        // Unroll the ring into the new array, oldest first.
+        System.arraycopy(ids, next, grown, 0, size - next);
+        System.arraycopy(ids, 0, grown, size - next, next);
+        ids = grown;
+        next = size;
+      }
       ids[next] = id;
       next = (next + 1) % ids.length;
+      size = Math.min(size + 1, ids.length);
     }
 
     boolean contains(int id) {
-      for (int each : ids) {
-        if (each == id) {
+      for (int i = 0; i < size; i++) {
+        if (ids[i] == id) {
           return true;
         }
       }

@@ -108,6 +108,33 @@ final class WriteScheduler {
     addControl(new WriteOp.Control(frame), true);
   }
 
+  /**
+   * Queues the RST_STREAM the peer provoked for a stream that is closed on our side: after that
+   * stream's own frames when some are still queued (a reset must not overtake the answer it
+   * follows, RFC 9113 5.1), ahead of other streams' frames otherwise.
+   */
+  void replyReset(int streamId, Http2ErrorCode code) {
+    lock.lock();
+    try {
+      if (stopped) {
+        return;
+      }
+      for (Http2Stream stream : ready) {
+        if (stream.id == streamId && !stream.pending.isEmpty()) {
+          WriteOp.StreamReset op = new WriteOp.StreamReset(stream, code);
+          stream.pending.add(op);
+          account(op.size(), true);
+          return;
+        }
+      }
+      WriteOp op = new WriteOp.Control(Frames.rstStream(streamId, code));
+      control.add(op);
+      account(op.size(), true);
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Queues the acknowledgement of the peer's SETTINGS, which the peer provoked. */
   void settingsAck(int headerTableSize, int maxFrameSize) {
     addControl(new WriteOp.SettingsAck(headerTableSize, maxFrameSize), true);
