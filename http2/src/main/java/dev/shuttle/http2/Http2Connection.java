@@ -127,6 +127,11 @@ public final class Http2Connection implements AutoCloseable {
     return client;
   }
 
+  /** The TLS session this connection runs on, or null in cleartext. */
+  public javax.net.ssl.SSLSession tlsSession() {
+    return socket.tlsSession();
+  }
+
   /**
    * Whether new streams can be opened: not closed, and no GOAWAY in either direction.
    */

@@ -25,6 +25,7 @@ public final class Http2Server implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Http2Server.class.getName());
 
   private final ServerSocket serverSocket;
+  private final TlsServerConfig tls; // null: cleartext
   private final Http2Config config;
   private final Http2ServerHandler handler;
   private final Set<Http2Connection> connections = ConcurrentHashMap.newKeySet();
@@ -32,8 +33,9 @@ public final class Http2Server implements AutoCloseable {
   private final Thread acceptor;
   private volatile boolean shuttingDown;
 
-  private Http2Server(ServerSocket serverSocket, Http2Config config, Http2ServerHandler handler) {
+  private Http2Server(ServerSocket serverSocket, Http2Config config, Http2ServerHandler handler, TlsServerConfig tls) {
     this.serverSocket = serverSocket;
+    this.tls = tls;
     this.config = config;
     this.handler = handler;
     this.acceptor = Thread.ofVirtual().name("h2-acceptor-" + serverSocket.getLocalPort()).unstarted(this::acceptLoop);
@@ -41,6 +43,17 @@ public final class Http2Server implements AutoCloseable {
 
   /** Binds and starts accepting; port 0 picks a free port. */
   public static Http2Server start(InetSocketAddress address, Http2Config config, Http2ServerHandler handler)
+      throws IOException {
+    return start(address, config, handler, null);
+  }
+
+  /**
+   * Like {@link #start(InetSocketAddress, Http2Config, Http2ServerHandler)}, with TLS (ALPN
+   * {@code h2}) on every connection when {@code tls} is not null. Each handshake runs on its
+   * connection's threads, never on the accept thread.
+   */
+  public static Http2Server start(
+      InetSocketAddress address, Http2Config config, Http2ServerHandler handler, TlsServerConfig tls)
       throws IOException {
     ServerSocket socket = new ServerSocket();
     try {
@@ -50,7 +63,7 @@ public final class Http2Server implements AutoCloseable {
       socket.close();
       throw e;
     }
-    Http2Server server = new Http2Server(socket, config, handler);
+    Http2Server server = new Http2Server(socket, config, handler, tls);
     server.acceptor.start();
     return server;
   }
@@ -64,7 +77,8 @@ public final class Http2Server implements AutoCloseable {
       while (!shuttingDown) {
         Socket socket = serverSocket.accept();
         try {
-          Http2Connection connection = Http2Connection.server(Http2Socket.plain(socket), config, handler, new Tracker());
+          Http2Socket transport = tls == null ? Http2Socket.plain(socket) : Http2Socket.tlsServer(socket, tls);
+          Http2Connection connection = Http2Connection.server(transport, config, handler, new Tracker());
           connections.add(connection);
           if (shuttingDown) {
             connection.shutdownGracefully();
