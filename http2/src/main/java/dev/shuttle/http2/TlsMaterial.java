@@ -1,11 +1,14 @@
 package dev.shuttle.http2;
 
 import java.io.IOException;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -15,9 +18,11 @@ import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
  * The keys and trusted CAs of one side of TLS, as an {@link SSLContext} that follows its files.
@@ -31,8 +36,6 @@ import javax.net.ssl.TrustManagerFactory;
 final class TlsMaterial {
   private static final System.Logger LOG = System.getLogger(TlsMaterial.class.getName());
   private static final long CHECK_INTERVAL_NANOS = 1_000_000_000L;
-  /** Protects the in-memory key store only; never leaves this class. */
-  private static final char[] INTERNAL_PASSWORD = "shuttle".toCharArray();
 
   /** Loads key managers or trust managers, from files or from memory. */
   interface Loader<T> {
@@ -61,14 +64,17 @@ final class TlsMaterial {
     }
   }
 
-  /** What is cheap to check about a file: its modification time and size. */
-  record Stamp(long modified, long size) {
+  /**
+   * What is cheap to check about a file: its modification time, size and identity (a rotation
+   * by rename or symlink swap, as Kubernetes does for secrets, shows as another file key).
+   */
+  record Stamp(FileTime modified, long size, Object fileKey) {
     static Stamp of(Path file) {
       try {
         BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-        return new Stamp(attributes.lastModifiedTime().toMillis(), attributes.size());
+        return new Stamp(attributes.lastModifiedTime(), attributes.size(), attributes.fileKey());
       } catch (IOException e) {
-        return new Stamp(-1, -1);
+        return new Stamp(null, -1, null); // gone for now: a change, and loading will say why
       }
     }
   }
@@ -179,11 +185,80 @@ final class TlsMaterial {
       List<X509Certificate> chain = Pem.readCertificates(certificateChain);
       PrivateKey key = Pem.readPrivateKey(privateKey);
       Pem.checkKeyMatches(key, chain.get(0));
-      KeyStore store = KeyStore.getInstance("PKCS12");
-      store.load(null, null);
-      store.setKeyEntry("key", key, INTERNAL_PASSWORD, chain.toArray(X509Certificate[]::new));
-      return keyManagers(store, INTERNAL_PASSWORD);
+      return new KeyManager[] {new SingleKeyManager(key, chain.toArray(X509Certificate[]::new))};
     };
+  }
+
+  /**
+   * One key and its chain, offered whenever the key's type fits, whatever CAs the peer lists:
+   * as OpenSSL-based peers do. The JDK's own key manager would rather send no client
+   * certificate at all than one the server did not name, and the server's refusal would then
+   * say "empty certificate chain" where the user gave a certificate.
+   */
+  static final class SingleKeyManager extends X509ExtendedKeyManager {
+    private static final String ALIAS = "key";
+    private final PrivateKey key;
+    private final X509Certificate[] chain;
+
+    SingleKeyManager(PrivateKey key, X509Certificate[] chain) {
+      this.key = key;
+      this.chain = chain.clone();
+    }
+
+    private boolean fits(String keyType) {
+      return keyType != null && (keyType.equals(key.getAlgorithm()) || keyType.startsWith(key.getAlgorithm() + "_"));
+    }
+
+    private String choose(String... keyTypes) {
+      if (keyTypes != null) {
+        for (String keyType : keyTypes) {
+          if (fits(keyType)) {
+            return ALIAS;
+          }
+        }
+      }
+      return null;
+    }
+
+    @Override
+    public String[] getClientAliases(String keyType, Principal[] issuers) {
+      return fits(keyType) ? new String[] {ALIAS} : null;
+    }
+
+    @Override
+    public String chooseClientAlias(String[] keyTypes, Principal[] issuers, Socket socket) {
+      return choose(keyTypes);
+    }
+
+    @Override
+    public String chooseEngineClientAlias(String[] keyTypes, Principal[] issuers, SSLEngine engine) {
+      return choose(keyTypes);
+    }
+
+    @Override
+    public String[] getServerAliases(String keyType, Principal[] issuers) {
+      return fits(keyType) ? new String[] {ALIAS} : null;
+    }
+
+    @Override
+    public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+      return choose(keyType);
+    }
+
+    @Override
+    public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
+      return choose(keyType);
+    }
+
+    @Override
+    public X509Certificate[] getCertificateChain(String alias) {
+      return ALIAS.equals(alias) ? chain.clone() : null;
+    }
+
+    @Override
+    public PrivateKey getPrivateKey(String alias) {
+      return ALIAS.equals(alias) ? key : null;
+    }
   }
 
   static Loader<KeyManager[]> keyStoreKeys(KeyStore store, char[] password) {

@@ -172,13 +172,17 @@ final class TlsSocket implements Http2Socket {
       try {
         runHandshake();
       } catch (IOException | RuntimeException e) {
-        handshakeFailure = failure(e);
+        String reason = reason(e);
+        handshakeFailure = new SSLHandshakeException(client ? "TLS handshake failed: " + reason : reason);
+        handshakeFailure.initCause(e);
         if (!closed || handshakeTimedOut) {
+          // One line, no stack trace: a peer's mistake is not our bug. A client's caller gets
+          // the reason in its status, so the client logs it for debugging only.
           LOG.log(
               client ? System.Logger.Level.DEBUG : System.Logger.Level.INFO,
               "TLS handshake with {0} failed: {1}",
               socket.getRemoteSocketAddress(),
-              handshakeFailure.getMessage());
+              reason);
         }
         closeQuietly();
         throw handshakeFailure;
@@ -197,7 +201,7 @@ final class TlsSocket implements Http2Socket {
     closeQuietly();
   }
 
-  private SSLHandshakeException failure(Exception e) {
+  private String reason(Exception e) {
     String reason;
     if (handshakeTimedOut) {
       reason = "no TLS handshake within " + TimeUnit.NANOSECONDS.toMillis(handshakeTimeoutNanos) + " ms";
@@ -210,9 +214,8 @@ final class TlsSocket implements Http2Socket {
     } else {
       reason = e.getMessage() == null ? e.toString() : e.getMessage();
     }
-    SSLHandshakeException failure = new SSLHandshakeException(reason);
-    failure.initCause(e);
-    return failure;
+    // The JDK names its internal exception class inside the text; the words after it say it all.
+    return reason.replace("sun.security.provider.certpath.SunCertPathBuilderException: ", "");
   }
 
   private void runHandshake() throws IOException {
