@@ -30,8 +30,9 @@ import javax.net.ssl.SSLSession;
  * threads, never its accept thread), or at once for a client ({@link #client}); a deadline
  * closes the socket of a handshake that does not finish in time, whether the peer is silent or
  * does not read. Before it, the first bytes are checked: a cleartext HTTP/2 client on a TLS port
- * gets a cleartext GOAWAY saying so, a client or server that does not speak TLS a clear error,
- * and a client that does not offer ALPN {@code h2} a {@code no_application_protocol} alert.
+ * gets a cleartext GOAWAY saying so ({@link CleartextRefusal}), a client or server that does not
+ * speak TLS a clear error, and a client that does not offer ALPN {@code h2} a {@code
+ * no_application_protocol} alert.
  *
  * <p>After it, reads and writes run concurrently: unwrap under {@code readLock}, wrap under
  * {@code wrapLock}. Each {@link OutputStream#write} call (one batch of frames from the
@@ -317,17 +318,9 @@ final class TlsSocket implements Http2Socket {
     if (first == RECORD_TYPE_HANDSHAKE) {
       return;
     }
-    if (startsWith(netIn, FrameReader.CLIENT_PREFACE, 4)) {
-      // A cleartext HTTP/2 client reads frames: a GOAWAY tells it why, where a TLS alert would
-      // look like a broken frame.
-      byte[] settings = Frames.settings(new int[0]);
-      byte[] goAway = Frames.goAway(0, Http2ErrorCode.PROTOCOL_ERROR, "this port requires TLS: connect with TLS, not cleartext");
-      byte[] answer = new byte[settings.length + goAway.length];
-      System.arraycopy(settings, 0, answer, 0, settings.length);
-      System.arraycopy(goAway, 0, answer, settings.length, goAway.length);
+    if (CleartextRefusal.isCleartextPreface(netIn.array(), netIn.arrayOffset() + netIn.position(), netIn.remaining())) {
       try {
-        rawOut.write(answer);
-        rawOut.flush();
+        CleartextRefusal.answer(netIn.array(), netIn.arrayOffset() + netIn.position(), netIn.remaining(), rawIn, rawOut);
         socket.shutdownOutput();
       } catch (IOException e) {
         // The client is gone already; the refusal is logged all the same.
@@ -338,18 +331,6 @@ final class TlsSocket implements Http2Socket {
       throw new Refused("the client did not start with a TLS ClientHello (record type " + first + ")");
     }
     throw new Refused("the client does not speak TLS (first byte 0x" + Integer.toHexString(first) + ")");
-  }
-
-  private static boolean startsWith(ByteBuffer buffer, byte[] prefix, int length) {
-    if (buffer.remaining() < length) {
-      return false;
-    }
-    for (int i = 0; i < length; i++) {
-      if (buffer.get(buffer.position() + i) != prefix[i]) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /** After the engine failed: its fatal alert, if it made one, goes out before we close. */
