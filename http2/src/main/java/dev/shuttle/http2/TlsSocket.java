@@ -10,6 +10,7 @@ import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -80,12 +81,20 @@ final class TlsSocket implements Http2Socket {
   /** Plaintext unwrapped, not yet read by the caller; ready to read (position..limit). */
   private ByteBuffer appIn;
   private boolean inboundDone;
+  /** Why the peer ended its side, once the reader knows: its alert, or a closed socket. */
+  private volatile IOException inboundFailure;
+  private final CountDownLatch inboundEnded = new CountDownLatch(1);
 
   /** Guards netOut and outboundClosed (the handshake holds handshakeLock instead). */
   private final ReentrantLock wrapLock = new ReentrantLock();
   /** Records wrapped, not yet written; filled from 0 to position. */
   private ByteBuffer netOut;
   private boolean outboundClosed;
+  /**
+   * The session's packet buffer size, kept here: asking the engine takes its lock, which the
+   * reader holds while it decrypts. Refreshed when a wrap says the buffer is too small.
+   */
+  private int packetSize;
 
   private TlsSocket(Socket socket, SSLEngine engine, boolean client, long handshakeTimeoutNanos) throws IOException {
     this.socket = socket;
@@ -191,6 +200,7 @@ final class TlsSocket implements Http2Socket {
         deadline.cancel(false);
       }
       session = engine.getSession();
+      packetSize = session.getPacketBufferSize();
       handshakeDone = true;
     } finally {
       handshakeLock.unlock();
@@ -371,40 +381,52 @@ final class TlsSocket implements Http2Socket {
     }
     readLock.lock();
     try {
-      while (true) {
-        if (appIn.hasRemaining()) {
-          int n = Math.min(len, appIn.remaining());
-          appIn.get(b, off, n);
-          return n;
-        }
-        if (inboundDone) {
-          return -1;
-        }
-        if (netIn.hasRemaining()) {
-          int produced = unwrapInto(ByteBuffer.wrap(b, off, len));
-          if (produced > 0) {
-            return produced;
-          }
-          if (appIn.hasRemaining() || inboundDone) {
-            continue;
-          }
-        }
-        if (!fillNetIn()) {
-          // The peer closed TCP without close_notify: HTTP/2 frames delimit themselves, so a
-          // truncation shows as a frame cut short, which the frame reader reports.
-          inboundDone = true;
-          return -1;
-        }
+      int n = readLocked(b, off, len);
+      if (n < 0) {
+        inboundEnded.countDown();
       }
+      return n;
+    } catch (IOException e) {
+      inboundFailure = e;
+      inboundEnded.countDown();
+      throw e;
     } finally {
       readLock.unlock();
+    }
+  }
+
+  private int readLocked(byte[] b, int off, int len) throws IOException {
+    while (true) {
+      if (appIn.hasRemaining()) {
+        int n = Math.min(len, appIn.remaining());
+        appIn.get(b, off, n);
+        return n;
+      }
+      if (inboundDone) {
+        return -1;
+      }
+      if (netIn.hasRemaining()) {
+        int produced = unwrapInto(ByteBuffer.wrap(b, off, len));
+        if (produced > 0) {
+          return produced;
+        }
+        if (appIn.hasRemaining() || inboundDone) {
+          continue;
+        }
+      }
+      if (!fillNetIn()) {
+        // The peer closed TCP without close_notify: HTTP/2 frames delimit themselves, so a
+        // truncation shows as a frame cut short, which the frame reader reports.
+        inboundDone = true;
+        return -1;
+      }
     }
   }
 
   /**
    * Unwraps the complete records in netIn straight into {@code dst} while they fit; a record
    * that does not fit goes to appIn instead. Returns the bytes put in {@code dst}; 0 with
-   * nothing in appIn means more bytes must be read first.
+   * nothing in appIn (and the inbound open) means netIn holds no complete record: read more.
    */
   private int unwrapInto(ByteBuffer dst) throws IOException {
     int produced = 0;
@@ -427,10 +449,16 @@ final class TlsSocket implements Http2Socket {
           return produced;
         }
         case BUFFER_OVERFLOW -> {
-          if (produced == 0) {
-            unwrapOneToAppIn();
+          if (produced > 0) {
+            return produced;
           }
-          return produced;
+          // The engine checks room before completeness: the record may not all be here yet.
+          SSLEngineResult.Status fallback = unwrapOneToAppIn();
+          if (fallback == SSLEngineResult.Status.BUFFER_UNDERFLOW || appIn.hasRemaining() || inboundDone) {
+            return 0;
+          }
+          // A record without application data (a session ticket, a key update): the records
+          // after it may be here already, so go on with them rather than wait for the socket.
         }
       }
     }
@@ -438,7 +466,7 @@ final class TlsSocket implements Http2Socket {
   }
 
   /** Unwraps one record into the (empty) appIn, growing it to the session's size if needed. */
-  private void unwrapOneToAppIn() throws IOException {
+  private SSLEngineResult.Status unwrapOneToAppIn() throws IOException {
     for (int attempt = 0; attempt < 2; attempt++) {
       SSLEngineResult result = unwrapToAppIn();
       afterUnwrap(result);
@@ -446,10 +474,10 @@ final class TlsSocket implements Http2Socket {
         case BUFFER_OVERFLOW -> appIn = grow(appIn, engine.getSession().getApplicationBufferSize());
         case CLOSED -> {
           inboundDone = true;
-          return;
+          return result.getStatus();
         }
         default -> {
-          return;
+          return result.getStatus();
         }
       }
     }
@@ -540,45 +568,77 @@ final class TlsSocket implements Http2Socket {
     if (len == 0) {
       return;
     }
+    IOException sendFailure;
     wrapLock.lock();
     try {
       if (outboundClosed) {
         throw new SocketException("TLS output is closed");
       }
-      int packet = engine.getSession().getPacketBufferSize();
       int records = Math.min(MAX_RECORDS_PER_WRITE, 1 + len / (16 * 1024));
-      netOut = ensureCapacity(netOut, records * packet);
-      ByteBuffer src = ByteBuffer.wrap(b, off, len);
-      while (src.hasRemaining()) {
-        ensureRoomForRecord();
-        SSLEngineResult result = engine.wrap(src, netOut);
-        switch (result.getStatus()) {
-          case OK -> {}
-          case BUFFER_OVERFLOW -> {
-            sendNetOut();
-            netOut = ensureCapacity(netOut, engine.getSession().getPacketBufferSize());
-          }
-          case CLOSED -> throw new SocketException("TLS connection is closed");
-          case BUFFER_UNDERFLOW -> throw new SSLException("unexpected " + result);
-        }
-        if (result.getHandshakeStatus() == HandshakeStatus.NEED_TASK) {
-          runDelegatedTasks();
-        } else if (result.bytesConsumed() == 0 && result.bytesProduced() == 0
-            && result.getStatus() == SSLEngineResult.Status.OK) {
-          throw new SSLException("the TLS engine wraps nothing: " + result);
-        }
+      netOut = ensureCapacity(netOut, records * packetSize);
+      try {
+        wrapAll(ByteBuffer.wrap(b, off, len));
+        return;
+      } catch (SSLException e) {
+        throw e;
+      } catch (IOException e) {
+        sendFailure = e;
       }
-      sendNetOut();
     } finally {
       wrapLock.unlock();
     }
+    throw peerReasonFor(sendFailure);
   }
 
-  /** The engine wraps only into room for a whole record of the largest size. */
+  /**
+   * A write that fails because the peer closed often races its reason: a TLS 1.3 server that
+   * refuses our certificate sends its alert just after our handshake is done, then closes. The
+   * reader is about to read that alert; a moment's wait lets the failure name it rather than
+   * "broken pipe".
+   */
+  private IOException peerReasonFor(IOException writeFailure) {
+    try {
+      inboundEnded.await(200, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    IOException reason = inboundFailure;
+    if (reason instanceof SSLException) {
+      return new SSLException(reason.getMessage(), writeFailure);
+    }
+    return writeFailure;
+  }
+
+  /** Wraps all of {@code src} and sends it; wrapLock held. */
+  private void wrapAll(ByteBuffer src) throws IOException {
+    while (src.hasRemaining()) {
+      ensureRoomForRecord();
+      SSLEngineResult result = engine.wrap(src, netOut);
+      switch (result.getStatus()) {
+        case OK -> {}
+        case BUFFER_OVERFLOW -> {
+          sendNetOut();
+          packetSize = engine.getSession().getPacketBufferSize();
+          netOut = ensureCapacity(netOut, packetSize);
+        }
+        case CLOSED -> throw new SocketException("TLS connection is closed");
+        case BUFFER_UNDERFLOW -> throw new SSLException("unexpected " + result);
+      }
+      if (result.getHandshakeStatus() == HandshakeStatus.NEED_TASK) {
+        runDelegatedTasks();
+      } else if (result.bytesConsumed() == 0 && result.bytesProduced() == 0
+          && result.getStatus() == SSLEngineResult.Status.OK) {
+        throw new SSLException("the TLS engine wraps nothing: " + result);
+      }
+    }
+    sendNetOut();
+  }
+
+  /** The engine wraps only into room for a whole record of the largest size; wrapLock held. */
   private void ensureRoomForRecord() throws IOException {
-    if (netOut.remaining() < engine.getSession().getPacketBufferSize()) {
+    if (netOut.remaining() < packetSize) {
       sendNetOut();
-      netOut = ensureCapacity(netOut, engine.getSession().getPacketBufferSize());
+      netOut = ensureCapacity(netOut, packetSize);
     }
   }
 
