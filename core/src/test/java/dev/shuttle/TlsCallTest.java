@@ -126,6 +126,27 @@ class TlsCallTest {
   }
 
   @Test
+  void keysAndTrustFromKeyStoresServeLikePemFiles() throws Exception {
+    var issued = tls.ca.issue("keystore-server", dev.shuttle.http2.TestPki.KeyType.RSA, true, "127.0.0.1");
+    char[] password = "changeit".toCharArray();
+    java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
+    keys.load(null, null);
+    keys.setKeyEntry("server", issued.privateKey(), password, issued.chain().toArray(java.security.cert.Certificate[]::new));
+    java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    trust.setCertificateEntry("ca", tls.ca.certificate());
+    server =
+        Server.builder()
+            .tls(dev.shuttle.http2.TlsServerConfig.builder().keyStore(keys, password).build())
+            .service(service())
+            .start();
+
+    try (Channel channel = channel(TlsClientConfig.builder().trustStore(trust).build())) {
+      assertTrue(channel.unaryCall(SESSION, "", GUARD).startsWith("TLSv1.3"));
+    }
+  }
+
+  @Test
   void aServerCertificateFromAnUntrustedCaIsRefused() throws Exception {
     start();
     Path otherCa = dev.shuttle.http2.TestPki.newCa("other-ca").writePem(dir, "other-ca");

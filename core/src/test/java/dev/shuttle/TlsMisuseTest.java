@@ -129,8 +129,45 @@ class TlsMisuseTest {
     assertServesATlsClient();
   }
 
+  @Test
+  void aTls12RenegotiationEndsTheConnection() throws Exception {
+    try (TlsFixture.LogCapture log = new TlsFixture.LogCapture(MutualTlsTest.serverLogSource());
+        SSLSocket socket = jdkClient("TLSv1.2", "h2")) {
+      socket.startHandshake();
+      OutputStream out = socket.getOutputStream();
+      out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.write(new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0}); // empty SETTINGS
+      out.flush();
+
+      socket.startHandshake(); // TLS 1.2: a renegotiation, after the preface
+
+      InputStream in = socket.getInputStream();
+      byte[] buf = new byte[1024];
+      boolean ended = false;
+      try {
+        while (in.read(buf) >= 0) {
+          // the server's SETTINGS and its answer to ours, then the end
+        }
+        ended = true;
+      } catch (java.io.IOException closed) {
+        ended = true;
+      }
+      assertTrue(ended);
+      MutualTlsTest.assertOneLineWithoutStackTrace(log, "TLS connection with");
+      assertTrue(TlsFixture.LogCapture.message(log.records().get(0)).contains("renegotiation"));
+    }
+    assertServesATlsClient();
+  }
+
   /** A JDK TLS client that trusts our CA and offers these ALPN protocols (none: no extension). */
   private void handshakeOffering(String... protocols) throws Exception {
+    try (SSLSocket socket = jdkClient(null, protocols)) {
+      socket.startHandshake();
+    }
+  }
+
+  /** A JDK TLS client socket, connected, not yet handshaken; {@code protocol} null for the defaults. */
+  private SSLSocket jdkClient(String protocol, String... alpn) throws Exception {
     KeyStore trust = KeyStore.getInstance("PKCS12");
     trust.load(null, null);
     trust.setCertificateEntry("ca", tls.ca.certificate());
@@ -138,14 +175,16 @@ class TlsMisuseTest {
     factory.init(trust);
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(null, factory.getTrustManagers(), null);
-    try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", server.port())) {
-      socket.setSoTimeout(30_000);
-      SSLParameters parameters = socket.getSSLParameters();
-      if (protocols.length > 0) {
-        parameters.setApplicationProtocols(protocols);
-      }
-      socket.setSSLParameters(parameters);
-      socket.startHandshake();
+    SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", server.port());
+    socket.setSoTimeout(30_000); // a guard only
+    SSLParameters parameters = socket.getSSLParameters();
+    if (alpn.length > 0) {
+      parameters.setApplicationProtocols(alpn);
     }
+    if (protocol != null) {
+      parameters.setProtocols(new String[] {protocol});
+    }
+    socket.setSSLParameters(parameters);
+    return socket;
   }
 }

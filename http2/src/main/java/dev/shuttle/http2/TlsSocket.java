@@ -181,6 +181,9 @@ final class TlsSocket implements Http2Socket {
           CompletableFuture.runAsync(this::handshakeTimedOut, delayed(handshakeTimeoutNanos));
       try {
         runHandshake();
+        if (!deadline.cancel(false) || handshakeTimedOut) {
+          throw new SocketException("closed at the handshake deadline"); // finished just too late
+        }
       } catch (IOException | RuntimeException e) {
         String reason = reason(e);
         handshakeFailure = new SSLHandshakeException(client ? "TLS handshake failed: " + reason : reason);
@@ -506,7 +509,13 @@ final class TlsSocket implements Http2Socket {
       return;
     }
     if (!"TLSv1.3".equals(session.getProtocol())) {
-      throw new SSLProtocolException("the peer started a TLS renegotiation, which HTTP/2 forbids (RFC 9113, 9.2.1)");
+      String reason = "the peer started a TLS renegotiation, which HTTP/2 forbids (RFC 9113, 9.2.1)";
+      LOG.log(
+          client ? System.Logger.Level.DEBUG : System.Logger.Level.INFO,
+          "TLS connection with {0} ended: {1}",
+          socket.getRemoteSocketAddress(),
+          reason);
+      throw new SSLProtocolException(reason);
     }
     if (status == HandshakeStatus.NEED_WRAP) {
       schedulePostHandshakeWrap(); // a KeyUpdate to answer
