@@ -5,11 +5,13 @@ import dev.shuttle.http2.Http2Connection;
 import dev.shuttle.http2.Http2ConnectionListener;
 import dev.shuttle.http2.Http2ErrorCode;
 import dev.shuttle.http2.Http2Socket;
+import dev.shuttle.http2.TlsClientConfig;
 import dev.shuttle.internal.ClientCall;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantLock;
@@ -23,6 +25,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * try (Channel channel = Channel.plaintext("127.0.0.1:8888")) {
  *   TestServerClient client = TestServerClient.of(channel);
  *   Response response = client.getRandom(Request.newBuilder().setId("123").build());
+ * }
+ * }</pre>
+ *
+ * <p>Over TLS, trusting the CA in a PEM file (the server's certificate must name the target's
+ * host, or the {@link TlsClientConfig.Builder#serverName server name} set instead):
+ *
+ * <pre>{@code
+ * try (Channel channel = Channel.tls("api.example.com:8443", TlsClientConfig.trusting(Path.of("ca.pem")))) {
+ *   ...
  * }
  * }</pre>
  */
@@ -40,6 +51,7 @@ public final class Channel implements AutoCloseable {
   private volatile Http2Config config;
   private final int maxInboundMessageSize;
   private final Duration connectTimeout;
+  private final TlsClientConfig tls; // null: cleartext
   private final ClientCall.ConnectionSource connections = new Connections();
   private final Http2ConnectionListener pingBackoff = new PingBackoff();
 
@@ -55,11 +67,17 @@ public final class Channel implements AutoCloseable {
     this.config = b.http2.build();
     this.maxInboundMessageSize = b.maxInboundMessageSize;
     this.connectTimeout = b.connectTimeout;
+    this.tls = b.tls;
   }
 
   /** A channel over cleartext HTTP/2 to {@code host:port} (IPv6 as {@code [::1]:port}). */
   public static Channel plaintext(String target) {
     return builder(target).build();
+  }
+
+  /** A channel over TLS (ALPN {@code h2}) to {@code host:port}. */
+  public static Channel tls(String target, TlsClientConfig tls) {
+    return builder(target).tls(tls).build();
   }
 
   public static Builder builder(String target) {
@@ -161,7 +179,8 @@ public final class Channel implements AutoCloseable {
       Socket socket = new Socket();
       try {
         socket.connect(new InetSocketAddress(host, port), (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
-        return Http2Connection.client(Http2Socket.plain(socket), config, pingBackoff);
+        Http2Socket transport = tls == null ? Http2Socket.plain(socket) : Http2Socket.tlsClient(socket, tls, host, port);
+        return Http2Connection.client(transport, config, pingBackoff);
       } catch (IOException e) {
         try {
           socket.close();
@@ -198,6 +217,7 @@ public final class Channel implements AutoCloseable {
     private int maxInboundMessageSize = DEFAULT_MAX_INBOUND_MESSAGE_SIZE;
     private Duration connectTimeout = Duration.ofSeconds(20);
     private final Http2Config.Builder http2 = Http2Config.builder();
+    private TlsClientConfig tls;
 
     private Builder(String target) {
       int colon = target.lastIndexOf(':');
@@ -285,6 +305,15 @@ public final class Channel implements AutoCloseable {
     /** Whether to send keepalive pings while no call is open; default false. */
     public Builder keepAliveWithoutCalls(boolean enabled) {
       http2.keepAliveWithoutCalls(enabled);
+      return this;
+    }
+
+    /**
+     * Connects with TLS (ALPN {@code h2}); without it the channel speaks cleartext HTTP/2. A
+     * failed handshake fails the call with {@code UNAVAILABLE} and the reason.
+     */
+    public Builder tls(TlsClientConfig tls) {
+      this.tls = Objects.requireNonNull(tls, "tls");
       return this;
     }
 

@@ -2,6 +2,7 @@ package dev.shuttle;
 
 import dev.shuttle.http2.Http2Config;
 import dev.shuttle.http2.Http2Server;
+import dev.shuttle.http2.TlsServerConfig;
 import dev.shuttle.internal.CallDispatcher;
 import dev.shuttle.internal.RequestBufferBudget;
 import dev.shuttle.internal.ServerCallSettings;
@@ -24,6 +25,17 @@ import java.util.concurrent.TimeUnit;
  *     .service(new Work())
  *     .start();
  * server.awaitTermination();
+ * }</pre>
+ *
+ * <p>With {@link Builder#tls}, every connection is TLS (ALPN {@code h2}); handlers see the
+ * client's certificates through {@link ServerContext#peerCertificates()}:
+ *
+ * <pre>{@code
+ * Server server = Server.builder()
+ *     .listen("0.0.0.0", 8443)
+ *     .tls(TlsServerConfig.fromPem(Path.of("server.pem"), Path.of("server.key")))
+ *     .service(new Work())
+ *     .start();
  * }</pre>
  *
  * <p>{@link #shutdown()} stops taking calls and lets calls in progress finish;
@@ -137,8 +149,18 @@ public final class Server implements AutoCloseable {
     // A server pings quiet connections whether or not they have calls, as grpc-java's does.
     private final Http2Config.Builder http2 =
         Http2Config.builder().keepAliveTime(DEFAULT_KEEP_ALIVE_TIME).keepAliveWithoutCalls(true);
+    private TlsServerConfig tls;
 
     private Builder() {}
+
+    /**
+     * Serves TLS only (HTTP/2 negotiated with ALPN {@code h2}); without it the server speaks
+     * cleartext HTTP/2. A client speaking cleartext to a TLS server is refused at once.
+     */
+    public Builder tls(TlsServerConfig tls) {
+      this.tls = Objects.requireNonNull(tls, "tls");
+      return this;
+    }
 
     /** The address to listen on; port 0 picks a free port. Default {@code 127.0.0.1:0}. */
     public Builder listen(String host, int port) {
@@ -326,7 +348,7 @@ public final class Server implements AutoCloseable {
       RequestBufferBudget budget = new RequestBufferBudget(total, perConnection, minBufferedRequestBytesPerConnection);
       ServerCallSettings settings = new ServerCallSettings(executor, maxInboundMessageSize, interruptHandlersOnCancel);
       CallDispatcher dispatcher = new CallDispatcher(methods, settings, budget);
-      return new Server(Http2Server.start(address, http2.build(), dispatcher), budget);
+      return new Server(Http2Server.start(address, http2.build(), dispatcher, tls), budget);
     }
 
     private static long defaultBufferedRequestBytes() {

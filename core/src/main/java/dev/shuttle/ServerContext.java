@@ -1,7 +1,13 @@
 package dev.shuttle;
 
 import java.net.SocketAddress;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 
 /**
  * What a handler knows about the call it serves, and how it shapes the response's metadata.
@@ -38,4 +44,36 @@ public interface ServerContext {
 
   /** The client's address. */
   SocketAddress remoteAddress();
+
+  /** The TLS session the call arrived on, or null in cleartext. */
+  default SSLSession tlsSession() {
+    return null;
+  }
+
+  /**
+   * The client's certificate chain, leaf first, as verified during the TLS handshake (mutual
+   * TLS); empty in cleartext and when the client showed no certificate.
+   *
+   * <pre>{@code
+   * List<X509Certificate> chain = context.peerCertificates();
+   * String client = chain.isEmpty() ? "anonymous" : chain.get(0).getSubjectX500Principal().getName();
+   * }</pre>
+   */
+  default List<X509Certificate> peerCertificates() {
+    SSLSession session = tlsSession();
+    if (session == null) {
+      return List.of();
+    }
+    try {
+      List<X509Certificate> chain = new ArrayList<>();
+      for (Certificate certificate : session.getPeerCertificates()) {
+        if (certificate instanceof X509Certificate x509) {
+          chain.add(x509);
+        }
+      }
+      return List.copyOf(chain);
+    } catch (SSLPeerUnverifiedException e) {
+      return List.of(); // the client showed no certificate
+    }
+  }
 }

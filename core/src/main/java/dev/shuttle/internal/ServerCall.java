@@ -607,4 +607,9 @@ public final class ServerCall<Req, Resp>
   public SocketAddress remoteAddress() {
     return stream.remoteAddress();
   }
+
+  @Override
+  public javax.net.ssl.SSLSession tlsSession() {
+    return stream.connection().tlsSession();
+  }
 }

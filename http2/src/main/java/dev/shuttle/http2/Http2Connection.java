@@ -276,9 +276,12 @@ public final class Http2Connection implements AutoCloseable {
         slotFreed.await();
       }
       if (closedToNewStreams()) {
+        // Why it ended, when it has: a connection that failed at once (a TLS alert just after
+        // the handshake) must not hide its reason behind a generic one.
+        String why = terminated && terminationFailure != null ? terminationFailure.detail() : "connection is going away";
         throw new Http2StreamClosedException(
-            "connection cannot take new streams",
-            new StreamFailure(StreamFailure.Kind.REFUSED, Http2ErrorCode.REFUSED_STREAM, "connection is going away"));
+            "connection cannot take new streams: " + why,
+            new StreamFailure(StreamFailure.Kind.REFUSED, Http2ErrorCode.REFUSED_STREAM, why));
       }
       stream = new Http2Stream(streams.nextLocalId(), this);
       stream.listener = listener;

@@ -30,6 +30,7 @@ public final class Http2Server implements AutoCloseable {
       concat(Frames.settings(), Frames.goAway(0, Http2ErrorCode.ENHANCE_YOUR_CALM, "too many connections"));
 
   private final ServerSocket serverSocket;
+  private final TlsServerConfig tls; // null: cleartext
   private final Http2Config config;
   private final Http2ServerHandler handler;
   private final Set<Http2Connection> connections = ConcurrentHashMap.newKeySet();
@@ -41,8 +42,9 @@ public final class Http2Server implements AutoCloseable {
   /** Set once the acceptor stops; with no connection left the server has then terminated. */
   private volatile boolean acceptorDone;
 
-  private Http2Server(ServerSocket serverSocket, Http2Config config, Http2ServerHandler handler) {
+  private Http2Server(ServerSocket serverSocket, Http2Config config, Http2ServerHandler handler, TlsServerConfig tls) {
     this.serverSocket = serverSocket;
+    this.tls = tls;
     this.config = config;
     this.handler = handler;
     this.acceptor = Thread.ofVirtual().name("h2-acceptor-" + serverSocket.getLocalPort()).unstarted(this::acceptLoop);
@@ -50,6 +52,17 @@ public final class Http2Server implements AutoCloseable {
 
   /** Binds and starts accepting; port 0 picks a free port. */
   public static Http2Server start(InetSocketAddress address, Http2Config config, Http2ServerHandler handler)
+      throws IOException {
+    return start(address, config, handler, null);
+  }
+
+  /**
+   * Like {@link #start(InetSocketAddress, Http2Config, Http2ServerHandler)}, with TLS (ALPN
+   * {@code h2}) on every connection when {@code tls} is not null. Each handshake runs on its
+   * connection's threads, never on the accept thread.
+   */
+  public static Http2Server start(
+      InetSocketAddress address, Http2Config config, Http2ServerHandler handler, TlsServerConfig tls)
       throws IOException {
     ServerSocket socket = new ServerSocket();
     try {
@@ -59,7 +72,7 @@ public final class Http2Server implements AutoCloseable {
       socket.close();
       throw e;
     }
-    Http2Server server = new Http2Server(socket, config, handler);
+    Http2Server server = new Http2Server(socket, config, handler, tls);
     server.acceptor.start();
     return server;
   }
@@ -83,8 +96,8 @@ public final class Http2Server implements AutoCloseable {
           continue;
         }
         try {
-          Http2Connection connection =
-              Http2Connection.unstartedServer(Http2Socket.plain(socket), config, handler, new Tracker());
+          Http2Socket transport = tls == null ? Http2Socket.plain(socket) : Http2Socket.tlsServer(socket, tls);
+          Http2Connection connection = Http2Connection.unstartedServer(transport, config, handler, new Tracker());
           // Registered before it starts, so that however soon it ends, it is removed after it was added.
           connections.add(connection);
           connection.start();

@@ -45,4 +45,23 @@ public interface Http2Socket extends AutoCloseable {
   static Http2Socket plain(Socket socket) throws IOException {
     return new PlainSocket(socket);
   }
+
+  /**
+   * TLS on an accepted socket, server side. Returns at once: the handshake runs on the first
+   * read or write, that is on the connection's own threads, within the config's timeout.
+   */
+  static Http2Socket tlsServer(Socket socket, TlsServerConfig config) throws IOException {
+    return TlsSocket.server(socket, config);
+  }
+
+  /**
+   * TLS on a connected socket, client side, handshaken before it returns: ALPN {@code h2}
+   * agreed and the server's certificate checked against {@code host} (or the config's server
+   * name).
+   *
+   * @throws javax.net.ssl.SSLHandshakeException with the reason when the handshake fails
+   */
+  static Http2Socket tlsClient(Socket socket, TlsClientConfig config, String host, int port) throws IOException {
+    return TlsSocket.client(socket, config, host, port);
+  }
 }

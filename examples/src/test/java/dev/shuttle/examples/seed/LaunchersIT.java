@@ -33,7 +33,7 @@ class LaunchersIT {
 
   @BeforeAll
   static void generatePythonStubs() throws Exception {
-    python = SeedPython.in(work);
+    python = SeedPython.in(work).withTls();
   }
 
   @AfterEach
@@ -86,6 +86,72 @@ class LaunchersIT {
 
     assertNotEquals(0, run.exitCode(), run.output());
     assertTrue(run.errors().contains("UNAVAILABLE"), "stderr: " + run.errors());
+  }
+
+  @Test
+  void seedServerWithTlsFlagsServesAPythonTlsClientAndStopsWithExitZeroOnSigterm() throws Exception {
+    int port = SeedPython.freePort();
+    process =
+        new ProcessBuilder(
+                BIN.resolve("seed-server").toString(),
+                "127.0.0.1:" + port, "--tls-cert", "server1.pem", "--tls-key", "server1.key")
+            .directory(work.toFile())
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    String first = CompletableFuture.supplyAsync(() -> readLine(out)).get(120, TimeUnit.SECONDS);
+    assertEquals("listening on 127.0.0.1:" + port, first);
+
+    SeedPython.Run run = python.runTlsClient(port);
+    assertEquals(0, run.exitCode(), run.output() + run.errors());
+    assertEquals("id: \"123\"", readLine(out));
+
+    process.destroy(); // SIGTERM
+    assertTrue(process.waitFor(30, TimeUnit.SECONDS), "seed-server did not stop on SIGTERM");
+    assertEquals(0, process.exitValue());
+  }
+
+  @Test
+  void seedClientWithTlsFlagsGetsANumberFromAPythonTlsServer() throws Exception {
+    int port = SeedPython.freePort();
+    process = python.startTlsServer(port, work.resolve("python-tls-server.log"));
+
+    SeedPython.Run run =
+        SeedPython.runSeparately(
+            List.of(
+                BIN.resolve("seed-client").toString(), "127.0.0.1:" + port,
+                "--tls-ca", "ca.pem", "--tls-server-name", SeedPython.TLS_SERVER_NAME),
+            work,
+            120);
+
+    assertEquals(0, run.exitCode(), run.output() + run.errors());
+    assertEquals("random: 15\n\n15\n", run.output());
+  }
+
+  @Test
+  void seedClientOverTlsToACleartextServerExitsNonZeroWithUnavailable() throws Exception {
+    int port = SeedPython.freePort();
+    process = python.startServer(port, work.resolve("python-server-cleartext.log"));
+
+    SeedPython.Run run =
+        SeedPython.runSeparately(
+            List.of(BIN.resolve("seed-client").toString(), "127.0.0.1:" + port, "--tls-ca", "ca.pem"), work, 120);
+
+    assertEquals(1, run.exitCode(), run.output() + run.errors());
+    assertTrue(run.errors().startsWith("UNAVAILABLE: ") && run.errors().contains("TLS"), run.errors());
+  }
+
+  @Test
+  void bothLaunchersDocumentTheirTlsFlagsInHelpAndExitZero() throws Exception {
+    for (String launcher : List.of("seed-server", "seed-client")) {
+      SeedPython.Run run = SeedPython.runSeparately(List.of(BIN.resolve(launcher).toString(), "--help"), work, 120);
+      assertEquals(0, run.exitCode(), launcher + ": " + run.output() + run.errors());
+      for (String flag : List.of("--tls-cert", "--tls-key", "--tls-ca")) {
+        assertTrue(run.output().contains(flag), launcher + " --help does not mention " + flag + ": " + run.output());
+      }
+    }
+    SeedPython.Run bad = SeedPython.runSeparately(List.of(BIN.resolve("seed-server").toString(), "--tls-cert"), work, 120);
+    assertEquals(64, bad.exitCode(), bad.errors());
   }
 
   private static String readLine(BufferedReader reader) {

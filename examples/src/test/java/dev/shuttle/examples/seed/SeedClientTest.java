@@ -29,6 +29,6 @@ class SeedClientTest {
 
   @Test
   void badArgumentsAreAUsageError() {
-    assertEquals(SeedClient.USAGE, SeedClient.run(new String[] {"no-port"}));
+    assertEquals(SeedClient.USAGE_ERROR, SeedClient.run(new String[] {"no-port"}));
   }
 }

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -77,6 +78,44 @@ final class SeedPython {
             .start();
     awaitListening(process, port, log);
     return process;
+  }
+
+  /**
+   * Copies tls_peer.py (the seed's service and a raw-bytes echo over TLS, see its docstring) and
+   * grpc-java's interop certificates (io.grpc:grpc-testing: server1.pem/.key for
+   * *.test.google.fr, client.pem/.key, ca.pem) into the directory.
+   */
+  SeedPython withTls() throws IOException {
+    Files.copy(SOURCES.resolve("tls_peer.py"), dir.resolve("tls_peer.py"), StandardCopyOption.REPLACE_EXISTING);
+    for (String name : new String[] {"server1.pem", "server1.key", "client.pem", "client.key", "ca.pem"}) {
+      try (InputStream in = SeedPython.class.getResourceAsStream("/certs/" + name)) {
+        if (in == null) {
+          fail("certs/" + name + " (io.grpc:grpc-testing) is not on the test class path");
+        }
+        Files.copy(in, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+    return this;
+  }
+
+  /** The name in server1.pem that TLS clients check instead of 127.0.0.1. */
+  static final String TLS_SERVER_NAME = "foo.test.google.fr";
+
+  /** Starts tls_peer.py's TLS server on {@code port} (requiring client certificates signed by {@code clientCa}, if given). */
+  Process startTlsServer(int port, Path log, String... clientCa) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of(PYTHON, "-u", "tls_peer.py", "server", String.valueOf(port), "server1.pem", "server1.key"));
+    command.addAll(List.of(clientCa));
+    Process process =
+        new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    awaitListening(process, port, log);
+    return process;
+  }
+
+  /** Runs tls_peer.py's client against {@code 127.0.0.1:port}: GetRandom, then echoes of the sizes given. */
+  Run runTlsClient(int port, String... extra) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of(PYTHON, "tls_peer.py", "client", "127.0.0.1:" + port, "ca.pem", TLS_SERVER_NAME));
+    command.addAll(List.of(extra));
+    return runSeparately(command, dir, 120);
   }
 
   /**
