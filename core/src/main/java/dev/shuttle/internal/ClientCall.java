@@ -113,9 +113,9 @@ public final class ClientCall<Req, Resp>
         stream = connection.newStream(requestHeaders, false, this);
         break;
       } catch (Http2StreamClosedException e) {
-        // The connection was going away before this call reached it: nothing was sent, so
-        // another connection may take the call.
-        if (attempt == MAX_ATTEMPTS) {
+        // A connection going away before this call reached it sent nothing of it, so another
+        // connection may take the call; one that failed says why.
+        if (attempt == MAX_ATTEMPTS || e.failure().kind() != StreamFailure.Kind.REFUSED) {
           throw new StatusException(Status.UNAVAILABLE.withDescription("no usable connection: " + e.getMessage()));
         }
       } catch (InterruptedException e) {

@@ -276,12 +276,18 @@ public final class Http2Connection implements AutoCloseable {
         slotFreed.await();
       }
       if (closedToNewStreams()) {
-        // Why it ended, when it has: a connection that failed at once (a TLS alert just after
-        // the handshake) must not hide its reason behind a generic one.
-        String why = terminated && terminationFailure != null ? terminationFailure.detail() : "connection is going away";
+        if (terminated) {
+          // Why it ended: a connection that failed at once (a TLS alert just after the
+          // handshake) must not hide its reason behind a generic one, nor be retried as if
+          // it were only going away.
+          String why = terminationFailure != null ? terminationFailure.detail() : "connection closed";
+          throw new Http2StreamClosedException(
+              "connection cannot take new streams: " + why,
+              new StreamFailure(StreamFailure.Kind.CONNECTION_LOST, null, why));
+        }
         throw new Http2StreamClosedException(
-            "connection cannot take new streams: " + why,
-            new StreamFailure(StreamFailure.Kind.REFUSED, Http2ErrorCode.REFUSED_STREAM, why));
+            "connection cannot take new streams: it is going away",
+            new StreamFailure(StreamFailure.Kind.REFUSED, Http2ErrorCode.REFUSED_STREAM, "connection is going away"));
       }
       stream = new Http2Stream(streams.nextLocalId(), this);
       stream.listener = listener;
