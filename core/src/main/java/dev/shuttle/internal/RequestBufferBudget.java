@@ -3,22 +3,28 @@ package dev.shuttle.internal;
 import dev.shuttle.Status;
 import dev.shuttle.StatusException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What a server may hold of request messages that handlers have not taken yet, partial messages
  * included: at most {@code perConnection} bytes per connection, and {@code server} bytes in all,
- * except that a connection holding less than {@code guaranteedPerConnection} is never refused for
+ * except that what a connection holds up to {@code guaranteedPerConnection} is never refused for
  * the server's total, so a small call on a quiet connection is served even while others have
  * spent the budget. Whatever does not fit fails its call with {@code RESOURCE_EXHAUSTED}.
  *
  * <p>So one connection holds at most {@code perConnection} bytes, and the whole server at most
- * {@code server + N * guaranteedPerConnection} with N connections open.
+ * {@code server + N * guaranteedPerConnection} with N connections open: the server's total counts
+ * only what connections hold beyond their guarantee, so small calls cost one counter per
+ * connection and no shared one.
  */
 public final class RequestBufferBudget {
   private final long serverLimit;
   private final long connectionLimit;
   private final long guaranteedPerConnection;
-  private final AtomicLong held = new AtomicLong();
+  /** Bytes held beyond each connection's guarantee: what the server's limit applies to. */
+  private final AtomicLong beyondGuarantees = new AtomicLong();
+  /** Bytes held in all, for {@link #held()}: counted, never decided on. */
+  private final LongAdder held = new LongAdder();
   private final AtomicLong peak = new AtomicLong();
 
   public RequestBufferBudget(long serverLimit, long connectionLimit, long guaranteedPerConnection) {
@@ -34,10 +40,10 @@ public final class RequestBufferBudget {
 
   /** Bytes held now, across the server. */
   public long held() {
-    return held.get();
+    return held.sum();
   }
 
-  /** The most bytes held at once since the server started. */
+  /** The most bytes held at once since the server started (as seen by each reservation). */
   public long peak() {
     return peak.get();
   }
@@ -56,22 +62,36 @@ public final class RequestBufferBudget {
             Status.RESOURCE_EXHAUSTED.withDescription(
                 "this connection holds too many request bytes not yet taken by handlers (limit " + connectionLimit + ")"));
       }
-      long all = held.addAndGet(bytes);
-      if (all > serverLimit && mine > guaranteedPerConnection) {
-        held.addAndGet(-bytes);
+      long beyond = beyond(mine) - beyond(mine - bytes);
+      if (beyond > 0 && beyondGuarantees.addAndGet(beyond) > serverLimit) {
+        beyondGuarantees.addAndGet(-beyond);
         connectionHeld.addAndGet(-bytes);
         throw new StatusException(
             Status.RESOURCE_EXHAUSTED.withDescription(
                 "the server holds too many request bytes not yet taken by handlers (limit " + serverLimit + ")"));
       }
-      peak.accumulateAndGet(all, Math::max);
-      connectionPeak.accumulateAndGet(mine, Math::max);
+      held.add(bytes);
+      if (mine > connectionPeak.get()) {
+        connectionPeak.accumulateAndGet(mine, Math::max);
+      }
+      long total = held.sum(); // cheap: a few cells, and written only for a new peak
+      if (total > peak.get()) {
+        peak.accumulateAndGet(total, Math::max);
+      }
     }
 
     @Override
     public void release(int bytes) {
-      connectionHeld.addAndGet(-bytes);
-      held.addAndGet(-bytes);
+      long mine = connectionHeld.addAndGet(-bytes);
+      long beyond = beyond(mine + bytes) - beyond(mine);
+      if (beyond > 0) {
+        beyondGuarantees.addAndGet(-beyond);
+      }
+      held.add(-bytes);
+    }
+
+    private long beyond(long connectionBytes) {
+      return Math.max(0, connectionBytes - guaranteedPerConnection);
     }
 
     /** Bytes this connection holds now. */

@@ -313,7 +313,7 @@ final class FrameDispatcher implements FrameHandler {
       }
       stream = streams.get(e.streamId());
       if (stream != null) {
-        flow.giveBack(writer.reset(stream, e.code(), true, true));
+        writer.reset(stream, e.code(), true, true);
         connection.closeStream(stream, failure);
       } else {
         writer.replyReset(e.streamId(), e.code());
@@ -361,7 +361,7 @@ final class FrameDispatcher implements FrameHandler {
       StreamFailure.Kind kind =
           code == Http2ErrorCode.REFUSED_STREAM ? StreamFailure.Kind.REFUSED : StreamFailure.Kind.RESET_BY_PEER;
       failure = new StreamFailure(kind, code, "stream reset by peer: " + code);
-      flow.giveBack(writer.discard(stream));
+      writer.discard(stream);
       connection.closeStream(stream, failure);
     } finally {
       unlock();

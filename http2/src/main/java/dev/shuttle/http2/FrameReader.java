@@ -211,7 +211,7 @@ final class FrameReader {
     Http2Headers headers = new Http2Headers();
     boolean tooLarge = false;
     try {
-      decoder.decode(block, 0, blockLength, headers::add);
+      decoder.decode(block, 0, blockLength, headers);
     } catch (HpackException e) {
       throw Http2Exception.connectionError(Http2ErrorCode.COMPRESSION_ERROR, "HPACK: " + e.getMessage());
     } catch (HeaderListTooLargeException e) {
@@ -341,7 +341,9 @@ final class FrameReader {
       limit -= pos;
       pos = 0;
     }
-    if (buf != small && limit <= SMALL_BUFFER && lastRead < SMALL_BUFFER / 2 && n <= SMALL_BUFFER) {
+    if (buf != small && limit <= SMALL_BUFFER && lastRead < SMALL_BUFFER / 2 && n <= SMALL_BUFFER
+        && in.available() == 0) {
+      // The peer slowed down and the next read may wait long: wait with the small buffer.
       System.arraycopy(buf, 0, small, 0, limit);
       buf = small;
     }

@@ -276,10 +276,10 @@ public final class Http2Connection implements AutoCloseable {
         slotFreed.await();
       }
       if (closedToNewStreams()) {
-        if (terminated) {
-          // Why it ended: a connection that failed at once (a TLS alert just after the
-          // handshake) must not hide its reason behind a generic one, nor be retried as if
-          // it were only going away.
+        if (terminated && !goAwaySent && !goAwayReceived) {
+          // Why it failed: a connection that failed at once (a TLS alert just after the
+          // handshake) must not hide its reason behind a generic one, nor be retried as if it
+          // had only gone away (closed after a GOAWAY, which is refused below).
           String why = terminationFailure != null ? terminationFailure.detail() : "connection closed";
           throw new Http2StreamClosedException(
               "connection cannot take new streams: " + why,
@@ -430,7 +430,7 @@ public final class Http2Connection implements AutoCloseable {
       if (stream.state == StreamState.CLOSED) {
         return;
       }
-      flow.giveBack(writer.reset(stream, code, !streams.isLocal(stream.id), provoked));
+      writer.reset(stream, code, !streams.isLocal(stream.id), provoked);
       streams.rememberReset(stream.id);
       closeStream(stream, null);
     } finally {
@@ -443,26 +443,6 @@ public final class Http2Connection implements AutoCloseable {
     lock.lock();
     try {
       return stream.state == StreamState.CLOSED;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  void holdSlot(Http2Stream stream) {
-    lock.lock();
-    try {
-      if (!streams.isLocal(stream.id) && stream.state != StreamState.CLOSED) {
-        stream.slotHeld = true;
-      }
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  void releaseSlot(Http2Stream stream) {
-    lock.lock();
-    try {
-      streams.releaseSlot(stream);
     } finally {
       lock.unlock();
     }
@@ -702,6 +682,16 @@ public final class Http2Connection implements AutoCloseable {
 
   /** What the writer reports; runs on whichever thread was writing. */
   private final class WriterEvents implements WriteScheduler.Events {
+    @Override
+    public void onDataDropped(int bytes) {
+      lock.lock();
+      try {
+        flow.giveBack(bytes);
+      } finally {
+        lock.unlock();
+      }
+    }
+
     @Override
     public void onOutputDone() {
       Http2Connection.this.onOutputDone();

@@ -1,5 +1,6 @@
 package dev.shuttle.http2;
 
+import dev.shuttle.http2.hpack.HeaderSink;
 import java.util.Arrays;
 
 /**
@@ -7,7 +8,7 @@ import java.util.Arrays;
  * first. Names and values are ISO-8859-1 strings, one char per octet, so no charset work happens
  * on the hot path.
  */
-public final class Http2Headers {
+public final class Http2Headers implements HeaderSink {
   private String[] fields; // name, value, name, value, ...
   private int size;
 
@@ -27,6 +28,12 @@ public final class Http2Headers {
     fields[size * 2 + 1] = value;
     size++;
     return this;
+  }
+
+  /** Adds a field decoded from a header block. */
+  @Override
+  public void onHeader(String name, String value) {
+    add(name, value);
   }
 
   public int size() {

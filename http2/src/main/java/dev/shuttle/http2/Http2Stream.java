@@ -2,6 +2,7 @@ package dev.shuttle.http2;
 
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.locks.Condition;
 
 /**
@@ -25,15 +26,24 @@ public final class Http2Stream {
   /** The request's or response's content-length, or -1; checked against the DATA received. */
   long contentLength = -1;
   long dataReceived;
-  /** Whether the layer above keeps this stream's concurrency slot after it closes. */
-  boolean slotHeld;
+  /**
+   * Who keeps this peer stream's concurrency slot: the registry while the stream is open, and
+   * the layer above while it holds it ({@link #holdSlot()}). The slot is free when both are done;
+   * counted without the lock, so a handler returning frees it without contending for it.
+   */
+  private volatile int slotClaims;
+  private volatile boolean slotReleased;
+  private static final AtomicIntegerFieldUpdater<Http2Stream> SLOT_CLAIMS =
+      AtomicIntegerFieldUpdater.newUpdater(Http2Stream.class, "slotClaims");
   private Condition creditChanged;
 
-  // Guarded by the write scheduler's lock.
+  // Touched only by the connection's draining writer thread.
   ArrayDeque<WriteOp> pending;
   boolean scheduled;
   /** Whether any frame of this stream has gone to the socket: the peer knows the stream. */
   boolean written;
+  /** Whether the writer has seen this stream's reset: later frames of it are dropped. */
+  boolean resetQueued;
 
   Http2Stream(int id, Http2Connection connection) {
     this.id = id;
@@ -105,12 +115,36 @@ public final class Http2Stream {
    * streams the peer resets cannot make it run more handlers at once than the limit.
    */
   public void holdSlot() {
-    connection.holdSlot(this);
+    if (connection.streams.isLocal(id)) {
+      return;
+    }
+    // Only while the registry's claim stands: a stream already gone has no slot to hold.
+    for (int claims = slotClaims; claims > 0; claims = slotClaims) {
+      if (SLOT_CLAIMS.compareAndSet(this, claims, claims + 1)) {
+        return;
+      }
+    }
+    slotReleased = true; // nothing to release later
   }
 
   /** Gives back the slot taken by {@link #holdSlot()}; calling it again does nothing. */
   public void releaseSlot() {
-    connection.releaseSlot(this);
+    if (!slotReleased && !connection.streams.isLocal(id)) {
+      slotReleased = true;
+      dropSlotClaim();
+    }
+  }
+
+  /** The registry's claim: taken when the peer opens the stream. */
+  void claimSlot() {
+    slotClaims = 1;
+  }
+
+  /** Drops one claim; the last one frees the slot. */
+  void dropSlotClaim() {
+    if (SLOT_CLAIMS.decrementAndGet(this) == 0) {
+      connection.streams.slotFreed();
+    }
   }
 
   /** Lets the layer above keep its own per-stream object here. */

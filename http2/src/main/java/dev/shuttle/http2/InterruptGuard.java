@@ -1,6 +1,6 @@
 package dev.shuttle.http2;
 
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Interrupts a thread without breaking a connection it is writing to. An interrupted virtual
@@ -20,12 +20,12 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class InterruptGuard {
   private static final ThreadLocal<InterruptGuard> CURRENT = ThreadLocal.withInitial(InterruptGuard::new);
+  private static final int WRITING = 0xffff; // how deep in writes the thread is (low bits)
+  private static final int DEFERRED = 1 << 16; // an interrupt waits for the writes to end
+  private static final int INTERRUPTING = 1 << 17; // interrupt() is delivering one now
 
   private final Thread thread = Thread.currentThread();
-  private final ReentrantLock lock = new ReentrantLock();
-  // Guarded by lock.
-  private int writing;
-  private boolean deferred;
+  private final AtomicInteger state = new AtomicInteger();
 
   private InterruptGuard() {}
 
@@ -36,15 +36,20 @@ public final class InterruptGuard {
 
   /** Interrupts the thread now, or as soon as its socket write ends. */
   public void interrupt() {
-    lock.lock();
-    try {
-      if (writing > 0) {
-        deferred = true;
-      } else {
+    while (true) {
+      int s = state.get();
+      if ((s & WRITING) != 0) {
+        if (state.compareAndSet(s, s | DEFERRED)) {
+          return;
+        }
+      } else if ((s & INTERRUPTING) == 0 && state.compareAndSet(s, s | INTERRUPTING)) {
+        // The thread cannot start a write while the bit is set.
         thread.interrupt();
+        state.getAndUpdate(v -> v & ~INTERRUPTING);
+        return;
+      } else {
+        Thread.onSpinWait();
       }
-    } finally {
-      lock.unlock();
     }
   }
 
@@ -54,30 +59,34 @@ public final class InterruptGuard {
    */
   static InterruptGuard enterWrite() {
     InterruptGuard guard = CURRENT.get();
-    guard.lock.lock();
-    try {
-      guard.writing++;
-      if (Thread.interrupted()) {
-        guard.deferred = true;
+    AtomicInteger state = guard.state;
+    while (true) {
+      int s = state.get();
+      if ((s & INTERRUPTING) != 0) {
+        Thread.onSpinWait(); // an interrupt is landing: let it, then hold it back below
+      } else if (state.compareAndSet(s, s + 1)) {
+        break;
       }
-    } finally {
-      guard.lock.unlock();
+    }
+    if (Thread.interrupted()) {
+      state.getAndUpdate(v -> v | DEFERRED);
     }
     return guard;
   }
 
   /** Ends {@link #enterWrite()}, delivering a deferred interrupt. */
   void exitWrite() {
-    boolean deliver;
-    lock.lock();
-    try {
-      deliver = --writing == 0 && deferred;
-      if (deliver) {
-        deferred = false;
-        thread.interrupt();
+    while (true) {
+      int s = state.get();
+      int writing = (s & WRITING) - 1;
+      boolean deliver = writing == 0 && (s & DEFERRED) != 0;
+      int next = (s & ~WRITING & (deliver ? ~DEFERRED : ~0)) | writing;
+      if (state.compareAndSet(s, next)) {
+        if (deliver) {
+          thread.interrupt(); // we are the thread, and no longer in a write
+        }
+        return;
       }
-    } finally {
-      lock.unlock();
     }
   }
 }

@@ -1,9 +1,7 @@
 package dev.shuttle.http2;
 
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The streams of one connection by id, and what the ids of RFC 9113 section 5.1.1 imply: which
@@ -22,13 +20,14 @@ final class StreamRegistry {
   static final int MAX_STREAM_ID = Integer.MAX_VALUE;
 
   private final boolean client;
-  private final Map<Integer, Http2Stream> streams = new HashMap<>();
+  private final StreamMap streams = new StreamMap();
   private final RecentIds recentlyReset;
   private final RecentIds recentlyClosed;
   private int nextLocalId;
   private int lastPeerId;
   private int openLocal;
-  private int peerSlots;
+  /** Changed without the connection's lock when a handler frees its stream's slot. */
+  private final AtomicInteger peerSlots = new AtomicInteger();
 
   /**
    * @param maxConcurrentStreams our limit: every stream of a full connection may be reset at
@@ -47,7 +46,7 @@ final class StreamRegistry {
   }
 
   boolean isEmpty() {
-    return streams.isEmpty();
+    return streams.size() == 0;
   }
 
   int size() {
@@ -55,7 +54,7 @@ final class StreamRegistry {
   }
 
   List<Http2Stream> snapshot() {
-    return new ArrayList<>(streams.values());
+    return streams.values();
   }
 
   /** Whether the id belongs to streams this side opens (odd for a client, even for a server). */
@@ -83,7 +82,12 @@ final class StreamRegistry {
 
   /** Peer streams that are open, or closed but still held by the layer above. */
   int peerSlots() {
-    return peerSlots;
+    return peerSlots.get();
+  }
+
+  /** A peer stream's slot is free: the stream is gone and nobody holds it. */
+  void slotFreed() {
+    peerSlots.decrementAndGet();
   }
 
   /** Takes the next id for a stream of ours; only after checking {@link #localIdsExhausted()}. */
@@ -99,11 +103,12 @@ final class StreamRegistry {
   }
 
   void add(Http2Stream stream) {
-    streams.put(stream.id, stream);
+    streams.put(stream);
     if (isLocal(stream.id)) {
       openLocal++;
     } else {
-      peerSlots++;
+      stream.claimSlot();
+      peerSlots.incrementAndGet();
     }
   }
 
@@ -115,18 +120,8 @@ final class StreamRegistry {
     recentlyClosed.add(stream.id);
     if (isLocal(stream.id)) {
       openLocal--;
-    } else if (!stream.slotHeld) {
-      peerSlots--;
-    }
-  }
-
-  /** The layer above is done with a peer stream it held; frees its slot if it has closed. */
-  void releaseSlot(Http2Stream stream) {
-    if (stream.slotHeld) {
-      stream.slotHeld = false;
-      if (!streams.containsKey(stream.id) && !isLocal(stream.id)) {
-        peerSlots--;
-      }
+    } else {
+      stream.dropSlotClaim();
     }
   }
 

@@ -1,8 +1,7 @@
 package dev.shuttle.http2;
 
 import dev.shuttle.http2.hpack.ByteSink;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Write buffers shared by every connection: a connection's writer holds one only while it drains,
@@ -12,30 +11,36 @@ final class WriteBuffers {
   static final int SIZE = 16 * 1024;
   /** Larger buffers (grown for a large header block) are not kept. */
   private static final int MAX_KEPT_CAPACITY = 128 * 1024;
-  private static final int MAX_POOLED = 32;
+  private static final int SLOTS = 32;
 
-  private static final ConcurrentLinkedQueue<ByteSink> POOL = new ConcurrentLinkedQueue<>();
-  private static final AtomicInteger POOLED = new AtomicInteger();
+  /** Slots that hold a free buffer or null: taking and giving back allocate nothing. */
+  private static final AtomicReferenceArray<ByteSink> POOL = new AtomicReferenceArray<>(SLOTS);
 
   private WriteBuffers() {}
 
   static ByteSink take() {
-    ByteSink sink = POOL.poll();
-    if (sink == null) {
-      return new ByteSink(SIZE);
+    int start = (int) Thread.currentThread().threadId() & (SLOTS - 1);
+    for (int i = 0; i < SLOTS; i++) {
+      int slot = (start + i) & (SLOTS - 1);
+      ByteSink sink = POOL.get(slot);
+      if (sink != null && POOL.compareAndSet(slot, sink, null)) {
+        return sink;
+      }
     }
-    POOLED.decrementAndGet();
-    return sink;
+    return new ByteSink(SIZE);
   }
 
   static void give(ByteSink sink) {
-    if (sink.array().length > MAX_KEPT_CAPACITY || POOLED.incrementAndGet() > MAX_POOLED) {
-      if (sink.array().length <= MAX_KEPT_CAPACITY) {
-        POOLED.decrementAndGet();
-      }
+    if (sink.array().length > MAX_KEPT_CAPACITY) {
       return;
     }
     sink.reset();
-    POOL.add(sink);
+    int start = (int) Thread.currentThread().threadId() & (SLOTS - 1);
+    for (int i = 0; i < SLOTS; i++) {
+      int slot = (start + i) & (SLOTS - 1);
+      if (POOL.get(slot) == null && POOL.compareAndSet(slot, null, sink)) {
+        return;
+      }
+    }
   }
 }

