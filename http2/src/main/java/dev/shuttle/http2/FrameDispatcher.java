@@ -95,7 +95,7 @@ final class FrameDispatcher implements FrameHandler {
     }
     if (stream != null) {
       if (flowControlledLength > length) {
-        connection.consumed(stream, flowControlledLength - length); // no application consumes padding
+        connection.writes.consumed(stream, flowControlledLength - length); // no application consumes padding
       }
       Http2StreamListener listener = stream.listener;
       if (listener != null) {

@@ -36,12 +36,8 @@ public final class Http2Connection implements AutoCloseable {
   static final long SHUTDOWN_PING = 0x73687574646f776eL;
   /** How long we keep reading (and discarding) after our last frame, so the peer can read it. */
   static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
-  /** How often a writer waiting on the write budget checks whether its stream was reset. */
-  private static final long BUDGET_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
   /** How long a connection error waits for its GOAWAY to be written before closing anyway. */
   static final long GOAWAY_WRITE_MILLIS = 1_000;
-  /** The largest chunk of one DATA write queued at once; the rest waits for it to drain. */
-  private final int maxDataChunk;
 
   final boolean client;
   final Http2Config config;
@@ -60,6 +56,8 @@ public final class Http2Connection implements AutoCloseable {
   private final KeepAlivePinger keepAlive;
   private final FrameDispatcher dispatcher;
   private final ConnectionTimers timers;
+  /** What streams write: Http2Stream's operations. */
+  final StreamWrites writes;
   private final CountDownLatch outputDone = new CountDownLatch(1);
   private final long createdNanos = System.nanoTime();
   private volatile long lastReadNanos = createdNanos;
@@ -94,7 +92,6 @@ public final class Http2Connection implements AutoCloseable {
     this.connectionListener = connectionListener == null ? Http2ConnectionListener.NONE : connectionListener;
     int id = IDS.incrementAndGet();
     this.name = (client ? "h2-client-" : "h2-server-") + id;
-    this.maxDataChunk = Math.max(1024, config.maxQueuedBytes() / 4);
     // The peer's encoder may use the protocol default table until it has seen our SETTINGS; a
     // smaller table of ours applies once it acknowledges them.
     this.decoder = new HpackDecoder(HpackDecoder.DEFAULT_HEADER_TABLE_SIZE, config.maxHeaderListSize());
@@ -106,6 +103,7 @@ public final class Http2Connection implements AutoCloseable {
     this.keepAlive = config.keepAliveTime() == null ? null : new KeepAlivePinger(this, config);
     this.dispatcher = new FrameDispatcher(this);
     this.timers = new ConnectionTimers(this);
+    this.writes = new StreamWrites(this);
     this.readerThread = Thread.ofVirtual().name(name).unstarted(new ReadLoop(this, socket, input, reader, dispatcher));
   }
 
@@ -313,143 +311,16 @@ public final class Http2Connection implements AutoCloseable {
     return terminated || goAwayReceived || goAwaySent || streams.localIdsExhausted();
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // Writing, called by Http2Stream from application threads (and, for answers that need no
-  // handler, from the reader).
-
-  void writeHeaders(Http2Stream stream, Http2Headers headers, byte[] preEncoded, boolean endStream)
-      throws Http2StreamClosedException {
-    boolean provoked = onReaderThread();
-    lock.lock();
-    try {
-      checkWritable(stream);
-      writer.stream(new WriteOp.Headers(stream, headers, preEncoded, endStream), provoked);
-      if (endStream) {
-        endLocal(stream);
-      }
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  void writeData(Http2Stream stream, byte[] data, int offset, int length, boolean endStream)
-      throws Http2StreamClosedException {
-    boolean provoked = onReaderThread();
-    while (true) {
-      while (writer.isOverBudget() && !provoked) {
-        writer.flush();
-        if (writer.awaitBelowBudget(BUDGET_RECHECK_NANOS)) {
-          break;
-        }
-        lock.lock();
-        try {
-          checkWritable(stream); // a stream reset while we wait ends the wait
-        } finally {
-          lock.unlock();
-        }
-      }
-      lock.lock();
-      try {
-        checkWritable(stream);
-        int chunk = length == 0 ? 0 : flow.take(stream, Math.min(length, maxDataChunk));
-        if (chunk > 0 || length == 0) {
-          boolean last = chunk == length;
-          writer.stream(new WriteOp.Data(stream, data, offset, chunk, endStream && last), provoked);
-          if (endStream && last) {
-            endLocal(stream);
-          }
-          if (last) {
-            return;
-          }
-          offset += chunk;
-          length -= chunk;
-          continue;
-        }
-      } finally {
-        lock.unlock();
-      }
-      writer.flush(); // what is queued may be what the peer waits for before it opens the window
-      lock.lock();
-      try {
-        checkWritable(stream);
-        if (!flow.hasCredit(stream)) {
-          flow.awaitCredit(stream);
-        }
-      } finally {
-        lock.unlock();
-      }
-    }
-  }
-
   /** Guarded by lock. */
-  private void checkWritable(Http2Stream stream) throws Http2StreamClosedException {
+  void checkWritable(Http2Stream stream) throws Http2StreamClosedException {
     if (!stream.state.localOpen() || terminated) {
       StreamFailure failure = stream.failure != null ? stream.failure : terminationFailure;
       throw new Http2StreamClosedException("stream " + stream.id + " is closed for writing", failure);
     }
   }
 
-  void flush() {
-    if (onReaderThread()) {
-      writer.flushAsync();
-    } else {
-      writer.flush();
-    }
-  }
-
-  void flushAsync() {
-    writer.flushAsync();
-  }
-
-  void consumed(Http2Stream stream, int bytes) {
-    if (bytes <= 0) {
-      return;
-    }
-    int increment;
-    lock.lock();
-    try {
-      if (!stream.state.remoteOpen()) {
-        return; // the peer sends no more on this stream: its window no longer matters
-      }
-      increment = flow.onStreamConsumed(stream, bytes);
-      if (increment > 0) {
-        writer.control(Frames.windowUpdate(stream.id, increment));
-      }
-    } finally {
-      lock.unlock();
-    }
-    if (increment > 0) {
-      writer.flushAsync();
-    }
-  }
-
-  void reset(Http2Stream stream, Http2ErrorCode code) {
-    boolean provoked = onReaderThread();
-    lock.lock();
-    try {
-      if (stream.state == StreamState.CLOSED) {
-        return;
-      }
-      writer.reset(stream, code, !streams.isLocal(stream.id), provoked);
-      streams.rememberReset(stream.id);
-      closeStream(stream, null);
-    } finally {
-      lock.unlock();
-    }
-    writer.flushAsync();
-  }
-
-  boolean isStreamClosed(Http2Stream stream) {
-    lock.lock();
-    try {
-      return stream.state == StreamState.CLOSED;
-    } finally {
-      lock.unlock();
-    }
-  }
-
   /** Marks our side of the stream finished; guarded by lock. */
-  private void endLocal(Http2Stream stream) {
+  void endLocal(Http2Stream stream) {
     stream.state = stream.state.afterLocalEnd();
     if (stream.state == StreamState.CLOSED) {
       remove(stream);

@@ -64,7 +64,7 @@ public final class Http2Stream {
 
   /** Queues a header block (response headers, or trailers with {@code endStream}). */
   public void writeHeaders(Http2Headers headers, boolean endStream) throws Http2StreamClosedException {
-    connection.writeHeaders(this, headers, null, endStream);
+    connection.writes.writeHeaders(this, headers, null, endStream);
   }
 
   /**
@@ -72,7 +72,7 @@ public final class Http2Stream {
    * headers cost no encoding work per call.
    */
   public void writePreEncodedHeaders(byte[] block, boolean endStream) throws Http2StreamClosedException {
-    connection.writeHeaders(this, null, block, endStream);
+    connection.writes.writeHeaders(this, null, block, endStream);
   }
 
   /**
@@ -81,32 +81,32 @@ public final class Http2Stream {
    * window is closed, and while the connection has more queued than its write budget.
    */
   public void writeData(byte[] data, int offset, int length, boolean endStream) throws Http2StreamClosedException {
-    connection.writeData(this, data, offset, length, endStream);
+    connection.writes.writeData(this, data, offset, length, endStream);
   }
 
   /** Sends what this connection has queued, on this thread unless another is already writing. */
   public void flush() {
-    connection.flush();
+    connection.writes.flush();
   }
 
   /** Has what is queued sent without blocking this thread; for callers that must not block. */
   public void flushAsync() {
-    connection.flushAsync();
+    connection.writes.flushAsync();
   }
 
   /** Returns flow-control window for bytes the application has consumed. Never blocks. */
   public void consumed(int bytes) {
-    connection.consumed(this, bytes);
+    connection.writes.consumed(this, bytes);
   }
 
   /** Ends the stream now with RST_STREAM; the listener is not called. Never blocks. */
   public void reset(Http2ErrorCode code) {
-    connection.reset(this, code);
+    connection.writes.reset(this, code);
   }
 
   /** Whether both sides have finished or the stream was reset. */
   public boolean isClosed() {
-    return connection.isStreamClosed(this);
+    return connection.writes.isStreamClosed(this);
   }
 
   /**

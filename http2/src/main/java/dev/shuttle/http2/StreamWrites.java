@@ -1,0 +1,151 @@
+package dev.shuttle.http2;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What a stream's owner does to its connection, one method per {@link Http2Stream} operation:
+ * queue header blocks and DATA (taking flow-control credit, and waiting on the write budget),
+ * flush, give back window for what the application consumed, and reset. State changes happen
+ * under the connection's lock; frames go to its {@link WriteScheduler}.
+ */
+final class StreamWrites {
+  /** How often a writer waiting on the write budget checks whether its stream was reset. */
+  private static final long BUDGET_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+  private final Http2Connection connection;
+  private final WriteScheduler writer;
+  private final FlowController flow;
+  /** The largest chunk of one DATA write queued at once; the rest waits for it to drain. */
+  private final int maxDataChunk;
+
+  StreamWrites(Http2Connection connection) {
+    this.connection = connection;
+    this.writer = connection.writer;
+    this.flow = connection.flow;
+    this.maxDataChunk = Math.max(1024, connection.config.maxQueuedBytes() / 4);
+  }
+
+  void writeHeaders(Http2Stream stream, Http2Headers headers, byte[] preEncoded, boolean endStream)
+      throws Http2StreamClosedException {
+    boolean provoked = connection.onReaderThread();
+    connection.lock.lock();
+    try {
+      connection.checkWritable(stream);
+      writer.stream(new WriteOp.Headers(stream, headers, preEncoded, endStream), provoked);
+      if (endStream) {
+        connection.endLocal(stream);
+      }
+    } finally {
+      connection.lock.unlock();
+    }
+  }
+
+  void writeData(Http2Stream stream, byte[] data, int offset, int length, boolean endStream)
+      throws Http2StreamClosedException {
+    boolean provoked = connection.onReaderThread();
+    while (true) {
+      while (writer.isOverBudget() && !provoked) {
+        writer.flush();
+        if (writer.awaitBelowBudget(BUDGET_RECHECK_NANOS)) {
+          break;
+        }
+        connection.lock.lock();
+        try {
+          connection.checkWritable(stream); // a stream reset while we wait ends the wait
+        } finally {
+          connection.lock.unlock();
+        }
+      }
+      connection.lock.lock();
+      try {
+        connection.checkWritable(stream);
+        int chunk = length == 0 ? 0 : flow.take(stream, Math.min(length, maxDataChunk));
+        if (chunk > 0 || length == 0) {
+          boolean last = chunk == length;
+          writer.stream(new WriteOp.Data(stream, data, offset, chunk, endStream && last), provoked);
+          if (endStream && last) {
+            connection.endLocal(stream);
+          }
+          if (last) {
+            return;
+          }
+          offset += chunk;
+          length -= chunk;
+          continue;
+        }
+      } finally {
+        connection.lock.unlock();
+      }
+      writer.flush(); // what is queued may be what the peer waits for before it opens the window
+      connection.lock.lock();
+      try {
+        connection.checkWritable(stream);
+        if (!flow.hasCredit(stream)) {
+          flow.awaitCredit(stream);
+        }
+      } finally {
+        connection.lock.unlock();
+      }
+    }
+  }
+
+  void flush() {
+    if (connection.onReaderThread()) {
+      writer.flushAsync();
+    } else {
+      writer.flush();
+    }
+  }
+
+  void flushAsync() {
+    writer.flushAsync();
+  }
+
+  void consumed(Http2Stream stream, int bytes) {
+    if (bytes <= 0) {
+      return;
+    }
+    int increment;
+    connection.lock.lock();
+    try {
+      if (!stream.state.remoteOpen()) {
+        return; // the peer sends no more on this stream: its window no longer matters
+      }
+      increment = flow.onStreamConsumed(stream, bytes);
+      if (increment > 0) {
+        writer.control(Frames.windowUpdate(stream.id, increment));
+      }
+    } finally {
+      connection.lock.unlock();
+    }
+    if (increment > 0) {
+      writer.flushAsync();
+    }
+  }
+
+  void reset(Http2Stream stream, Http2ErrorCode code) {
+    boolean provoked = connection.onReaderThread();
+    connection.lock.lock();
+    try {
+      if (stream.state == StreamState.CLOSED) {
+        return;
+      }
+      writer.reset(stream, code, !connection.streams.isLocal(stream.id), provoked);
+      connection.streams.rememberReset(stream.id);
+      connection.closeStream(stream, null);
+    } finally {
+      connection.lock.unlock();
+    }
+    writer.flushAsync();
+  }
+
+  boolean isStreamClosed(Http2Stream stream) {
+    connection.lock.lock();
+    try {
+      return stream.state == StreamState.CLOSED;
+    } finally {
+      connection.lock.unlock();
+    }
+  }
+
+}
