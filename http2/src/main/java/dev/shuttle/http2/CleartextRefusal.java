@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.SequenceInputStream;
+import java.net.Socket;
 
 /**
  * The answer a TLS port gives a client that sent the cleartext HTTP/2 preface: in HTTP/2, so that
@@ -41,11 +42,18 @@ final class CleartextRefusal {
 
   /**
    * Sends SETTINGS, reads past the preface and the client's frames up to its first HEADERS (or
-   * its end, or a bound), then sends GOAWAY with {@link #MESSAGE}.
+   * its end, or a bound), then sends GOAWAY with {@link #MESSAGE} and ends our side.
+   *
+   * <p>Then it reads what the client still sends (its request's DATA, say) until the client
+   * closes or a bound: closing with unread bytes would send a TCP reset, which can reach the
+   * client before it has read the GOAWAY, and it would report "broken pipe" instead. The caller's
+   * handshake deadline, which closes the socket, bounds the wait.
    *
    * @param received what was read from the client so far
    */
-  static void answer(byte[] received, int offset, int length, InputStream in, OutputStream out) throws IOException {
+  static void answer(byte[] received, int offset, int length, Socket socket) throws IOException {
+    InputStream in = socket.getInputStream();
+    OutputStream out = socket.getOutputStream();
     out.write(Frames.settings(new int[0]));
     out.flush();
     DataInputStream frames =
@@ -69,5 +77,14 @@ final class CleartextRefusal {
     }
     out.write(Frames.goAway(0, Http2ErrorCode.NO_ERROR, MESSAGE));
     out.flush();
+    socket.shutdownOutput();
+    byte[] sink = new byte[4096];
+    for (long discarded = 0; discarded < MAX_BYTES_BEFORE_REQUEST; ) {
+      int n = frames.read(sink);
+      if (n < 0) {
+        return;
+      }
+      discarded += n;
+    }
   }
 }

@@ -333,8 +333,7 @@ final class TlsSocket implements Http2Socket {
     }
     if (CleartextRefusal.isCleartextPreface(netIn.array(), netIn.arrayOffset() + netIn.position(), netIn.remaining())) {
       try {
-        CleartextRefusal.answer(netIn.array(), netIn.arrayOffset() + netIn.position(), netIn.remaining(), rawIn, rawOut);
-        socket.shutdownOutput();
+        CleartextRefusal.answer(netIn.array(), netIn.arrayOffset() + netIn.position(), netIn.remaining(), socket);
       } catch (IOException e) {
         // The client is gone already; the refusal is logged all the same.
       }

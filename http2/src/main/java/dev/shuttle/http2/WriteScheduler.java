@@ -390,6 +390,9 @@ final class WriteScheduler {
           }
         }
         case WriteOp.CloseAfterControl c -> {
+          // A connection error: the acks a flooding peer provoked would only delay the GOAWAY
+          // that tells it why. Resets stay: each tells the peer what became of one stream.
+          control.removeIf(this::dropsBeforeGoAway);
           control.add(new WriteOp.Control(c.goAway()));
           closeAfterControl = true;
         }
@@ -400,6 +403,15 @@ final class WriteScheduler {
       droppedCredit = 0;
       events.onDataDropped(credit);
     }
+  }
+
+  /** Whether a control frame is left out once a GOAWAY for a connection error is queued. */
+  private boolean dropsBeforeGoAway(WriteOp op) {
+    boolean reset = op instanceof WriteOp.Control c && c.frame()[3] == FrameType.RST_STREAM;
+    if (!reset) {
+      writtenBytes += op.size();
+    }
+    return !reset;
   }
 
   private void enqueue(WriteOp.OfStream op) {
