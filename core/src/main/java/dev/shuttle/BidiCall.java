@@ -16,4 +16,10 @@ package dev.shuttle;
 public interface BidiCall<Req, Resp> extends StreamSink<Req>, ResponseStream<Resp> {
   /** Says no more requests follow; receiving goes on. */
   void halfClose();
+
+  /**
+   * Whether the next requests are compressed, when the call has a compression
+   * ({@link CallOptions#withCompression}); default true.
+   */
+  void setMessageCompression(boolean compress);
 }

@@ -7,6 +7,7 @@ import dev.shuttle.http2.Http2ErrorCode;
 import dev.shuttle.http2.Http2Socket;
 import dev.shuttle.http2.TlsClientConfig;
 import dev.shuttle.internal.ClientCall;
+import dev.shuttle.internal.ServerCall;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -51,6 +52,7 @@ public final class Channel implements AutoCloseable {
   private volatile Http2Config config;
   private final int maxInboundMessageSize;
   private final Duration connectTimeout;
+  private final CompressionRegistry compression;
   private final TlsClientConfig tls; // null: cleartext
   private final ClientCall.ConnectionSource connections = new Connections();
   private final Http2ConnectionListener pingBackoff = new PingBackoff();
@@ -67,6 +69,7 @@ public final class Channel implements AutoCloseable {
     this.config = b.http2.build();
     this.maxInboundMessageSize = b.maxInboundMessageSize;
     this.connectTimeout = b.connectTimeout;
+    this.compression = b.compression;
     this.tls = b.tls;
   }
 
@@ -91,14 +94,35 @@ public final class Channel implements AutoCloseable {
 
   /** Makes a unary call and waits for its response. */
   public <Req, Resp> Resp unaryCall(MethodDescriptor<Req, Resp> method, Req request, CallOptions options) {
+    return unaryCall(method, request, fixDeadline(options), null);
+  }
+
+  /**
+   * The options with their deadline fixed now (the timeout counted from now, and the deadline
+   * of a handler calling on its own thread), so that a retry or another thread keeps it.
+   */
+  private static CallOptions fixDeadline(CallOptions options) {
+    Deadline deadline = options.effectiveDeadline(ServerCall.currentDeadline());
+    return deadline == null ? options : options.withTimeout(null).withDeadline(deadline);
+  }
+
+  private <Req, Resp> Resp unaryCall(
+      MethodDescriptor<Req, Resp> method, Req request, CallOptions options, CancellableFuture<Resp> future) {
     ClientCall<Req, Resp> call = new ClientCall<>(connections, method, options);
+    if (future != null) {
+      future.running(call);
+    }
     try {
       return call.unary(request);
     } catch (StatusException e) {
       // A server going away may refuse calls it never started; those are safe to send again,
-      // once, on a fresh connection (gRPC's transparent retry).
+      // once, on a fresh connection (gRPC's transparent retry), within the same deadline.
       if (call.wasRefusedUnprocessed()) {
-        return new ClientCall<>(connections, method, options).unary(request);
+        ClientCall<Req, Resp> retry = new ClientCall<>(connections, method, options);
+        if (future != null) {
+          future.running(retry);
+        }
+        return retry.unary(request);
       }
       throw e;
     }
@@ -106,28 +130,73 @@ public final class Channel implements AutoCloseable {
 
   /**
    * Makes a unary call without blocking the caller; the future completes on a virtual thread,
-   * never on the connection's reader.
+   * never on the connection's reader. Cancelling the future cancels the call (RST_STREAM, and
+   * the server's handler learns of it).
    */
   public <Req, Resp> CompletableFuture<Resp> unaryCallAsync(
       MethodDescriptor<Req, Resp> method, Req request, CallOptions options) {
-    return CompletableFuture.supplyAsync(() -> unaryCall(method, request, options), ASYNC_CALLS);
+    CallOptions fixed = fixDeadline(options); // here, where a handler's deadline is known
+    CancellableFuture<Resp> future = new CancellableFuture<>();
+    ASYNC_CALLS.execute(() -> {
+      try {
+        future.complete(unaryCall(method, request, fixed, future));
+      } catch (Throwable t) {
+        future.completeExceptionally(t);
+      }
+    });
+    return future;
+  }
+
+  /** A future whose cancel cancels the call behind it. */
+  private static final class CancellableFuture<T> extends CompletableFuture<T> {
+    private final ReentrantLock lock = new ReentrantLock();
+    private ClientCall<?, ?> call; // guarded by lock
+
+    /** The attempt now running; cancelled at once when the future already was. */
+    void running(ClientCall<?, ?> attempt) {
+      lock.lock();
+      try {
+        call = attempt;
+      } finally {
+        lock.unlock();
+      }
+      if (isCancelled()) {
+        attempt.cancel(Status.CANCELLED.withDescription("the caller cancelled the future"));
+      }
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+      boolean cancelled = super.cancel(mayInterruptIfRunning);
+      ClientCall<?, ?> attempt;
+      lock.lock();
+      try {
+        attempt = call;
+      } finally {
+        lock.unlock();
+      }
+      if (cancelled && attempt != null) {
+        attempt.cancel(Status.CANCELLED.withDescription("the caller cancelled the future"));
+      }
+      return cancelled;
+    }
   }
 
   /** Makes a server-streaming call; iterate the result, and close it to stop early. */
   public <Req, Resp> ResponseStream<Resp> serverStreamingCall(
       MethodDescriptor<Req, Resp> method, Req request, CallOptions options) {
-    return new ClientCall<>(connections, method, options).serverStreaming(request);
+    return new ClientCall<>(connections, method, fixDeadline(options)).serverStreaming(request);
   }
 
   /** Opens a client-streaming call: send requests, then {@code finish()} for the response. */
   public <Req, Resp> ClientStreamingCall<Req, Resp> clientStreamingCall(
       MethodDescriptor<Req, Resp> method, CallOptions options) {
-    return new ClientCall<>(connections, method, options).open();
+    return new ClientCall<>(connections, method, fixDeadline(options)).open();
   }
 
   /** Opens a bidirectional-streaming call. */
   public <Req, Resp> BidiCall<Req, Resp> bidiStreamingCall(MethodDescriptor<Req, Resp> method, CallOptions options) {
-    return new ClientCall<>(connections, method, options).open();
+    return new ClientCall<>(connections, method, fixDeadline(options)).open();
   }
 
   /** Lets calls in progress finish, then closes the connection; new calls fail. */
@@ -150,14 +219,14 @@ public final class Channel implements AutoCloseable {
   /** Connects on demand and hands out the current connection. */
   private final class Connections implements ClientCall.ConnectionSource {
     @Override
-    public Http2Connection connection() {
+    public Http2Connection connection(Deadline deadline) {
       lock.lock();
       try {
         if (closed) {
           throw new StatusException(Status.UNAVAILABLE.withDescription("channel is closed"));
         }
         if (connection == null || !connection.isUsable()) {
-          connection = connect();
+          connection = connect(deadline);
         }
         return connection;
       } finally {
@@ -175,10 +244,19 @@ public final class Channel implements AutoCloseable {
       return maxInboundMessageSize;
     }
 
-    private Http2Connection connect() {
+    @Override
+    public CompressionRegistry compression() {
+      return compression;
+    }
+
+    private Http2Connection connect(Deadline deadline) {
+      long millis = connectTimeout.toMillis();
+      if (deadline != null) {
+        millis = Math.min(millis, Math.max(1, deadline.remainingNanos() / 1_000_000));
+      }
       Socket socket = new Socket();
       try {
-        socket.connect(new InetSocketAddress(host, port), (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
+        socket.connect(new InetSocketAddress(host, port), (int) Math.min(Integer.MAX_VALUE, millis));
         Http2Socket transport = tls == null ? Http2Socket.plain(socket) : Http2Socket.tlsClient(socket, tls, host, port);
         return Http2Connection.client(transport, config, pingBackoff);
       } catch (IOException e) {
@@ -186,6 +264,10 @@ public final class Channel implements AutoCloseable {
           socket.close();
         } catch (IOException suppressed) {
           e.addSuppressed(suppressed);
+        }
+        if (deadline != null && deadline.isExpired()) {
+          throw new StatusException(
+              Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded while connecting to " + authority).withCause(e));
         }
         throw new StatusException(
             Status.UNAVAILABLE.withDescription("cannot connect to " + authority + ": " + e.getMessage()).withCause(e));
@@ -216,6 +298,7 @@ public final class Channel implements AutoCloseable {
     private String authority;
     private int maxInboundMessageSize = DEFAULT_MAX_INBOUND_MESSAGE_SIZE;
     private Duration connectTimeout = Duration.ofSeconds(20);
+    private CompressionRegistry compression = CompressionRegistry.defaults();
     private final Http2Config.Builder http2 = Http2Config.builder();
     private TlsClientConfig tls;
 
@@ -314,6 +397,12 @@ public final class Channel implements AutoCloseable {
      */
     public Builder tls(TlsClientConfig tls) {
       this.tls = Objects.requireNonNull(tls, "tls");
+      return this;
+    }
+
+    /** The message encodings the channel compresses with and reads; default gzip and identity. */
+    public Builder compression(CompressionRegistry registry) {
+      this.compression = Objects.requireNonNull(registry, "registry");
       return this;
     }
 

@@ -18,6 +18,9 @@ public interface ResponseStream<Resp> extends StreamSource<Resp>, AutoCloseable 
   /** The trailers; empty until the call has ended. */
   Metadata trailers();
 
+  /** Whether the last message received was compressed on the wire. */
+  boolean isMessageCompressed();
+
   /** Cancels the call if it has not ended yet; does nothing otherwise. */
   @Override
   void close();

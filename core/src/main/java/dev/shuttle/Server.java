@@ -143,6 +143,7 @@ public final class Server implements AutoCloseable {
     private Executor executor;
     private int maxInboundMessageSize = DEFAULT_MAX_INBOUND_MESSAGE_SIZE;
     private boolean interruptHandlersOnCancel = true;
+    private CompressionRegistry compression = CompressionRegistry.defaults();
     private long maxBufferedRequestBytes = -1;
     private long maxBufferedRequestBytesPerConnection = -1;
     private long minBufferedRequestBytesPerConnection = DEFAULT_MIN_BUFFERED_REQUEST_BYTES_PER_CONNECTION;
@@ -270,6 +271,15 @@ public final class Server implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The message encodings the server reads and may answer in; default gzip and identity.
+     * A request in another encoding is answered {@code UNIMPLEMENTED} with the list.
+     */
+    public Builder compression(CompressionRegistry registry) {
+      this.compression = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
+
     /** Connections open at once; one more is sent GOAWAY and closed. Default: no cap. */
     public Builder maxConnections(int connections) {
       http2.maxConnections(connections);
@@ -346,7 +356,8 @@ public final class Server implements AutoCloseable {
       long perConnection =
           maxBufferedRequestBytesPerConnection > 0 ? maxBufferedRequestBytesPerConnection : Math.max(1, total / 2);
       RequestBufferBudget budget = new RequestBufferBudget(total, perConnection, minBufferedRequestBytesPerConnection);
-      ServerCallSettings settings = new ServerCallSettings(executor, maxInboundMessageSize, interruptHandlersOnCancel);
+      ServerCallSettings settings =
+          new ServerCallSettings(executor, maxInboundMessageSize, interruptHandlersOnCancel, compression);
       CallDispatcher dispatcher = new CallDispatcher(methods, settings, budget);
       return new Server(Http2Server.start(address, http2.build(), dispatcher, tls), budget);
     }

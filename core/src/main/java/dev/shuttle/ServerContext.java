@@ -30,6 +30,44 @@ public interface ServerContext {
   /** The time left before the client's deadline, or {@code null} when it set none. */
   Duration timeRemaining();
 
+  /**
+   * The client's deadline ({@code grpc-timeout}), or {@code null} when it set none. Calls the
+   * handler makes on its own thread end by it too; pass it on explicitly from other threads:
+   *
+   * <pre>{@code
+   * Reply reply = backend.withDeadline(context.deadline()).lookup(query);
+   * }</pre>
+   */
+  Deadline deadline();
+
+  /**
+   * Runs {@code action} once if the call ends before the handler finishes it: cancelled by the
+   * client, its deadline passed, its connection lost, or its request refused. It runs on a
+   * virtual thread of its own, right away if the call has ended already. Not run when the call
+   * completes normally.
+   */
+  void onCancel(Runnable action);
+
+  /**
+   * Compresses the response messages with this {@code grpc-encoding} (say {@code gzip}) when
+   * the client accepts it, as its {@code grpc-accept-encoding} tells; otherwise they go
+   * uncompressed. Call it before the first response message.
+   */
+  void setCompression(String encoding);
+
+  /** Whether the next response messages are compressed (when a compression is set); default true. */
+  void setMessageCompression(boolean compress);
+
+  /** Whether the last request message received was compressed on the wire. */
+  boolean isMessageCompressed();
+
+  /**
+   * The context of the handler running on this thread, or {@code null} on any other thread.
+   */
+  static ServerContext current() {
+    return dev.shuttle.internal.ServerCall.current();
+  }
+
   /** Whether the call has ended early: cancelled by the client, its deadline passed, or gone. */
   boolean isCancelled();
 

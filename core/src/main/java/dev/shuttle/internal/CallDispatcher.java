@@ -48,6 +48,18 @@ public final class CallDispatcher implements Http2ServerHandler {
     if (serverMethod == null) {
       return reject(stream, 200, Status.UNIMPLEMENTED.withDescription("Method not found: " + trimSlash(path)));
     }
+    String encoding = headers.get(GrpcHeaders.GRPC_ENCODING);
+    if (!settings.compression().supports(encoding)) {
+      // Said before any message arrives, with what we do read (PROTOCOL-HTTP2.md, compression).
+      Http2Headers answer =
+          GrpcHeaders.trailersOnly(
+              200,
+              Status.UNIMPLEMENTED.withDescription(
+                  "grpc-encoding " + encoding + " is not supported; supported: identity," + settings.compression().acceptEncoding()),
+              new Metadata());
+      answer.add(GrpcHeaders.GRPC_ACCEPT_ENCODING, settings.compression().acceptEncoding());
+      return reject(stream, answer);
+    }
     long timeoutNanos = -1;
     String timeout = headers.get(GrpcHeaders.GRPC_TIMEOUT);
     if (timeout != null) {
@@ -85,8 +97,12 @@ public final class CallDispatcher implements Http2ServerHandler {
 
   /** Answers with a trailers-only response and ignores whatever else the client sends. */
   private static Http2StreamListener reject(Http2Stream stream, int httpStatus, Status status) {
+    return reject(stream, GrpcHeaders.trailersOnly(httpStatus, status, new Metadata()));
+  }
+
+  private static Http2StreamListener reject(Http2Stream stream, Http2Headers answer) {
     try {
-      stream.writeHeaders(GrpcHeaders.trailersOnly(httpStatus, status, new Metadata()), true);
+      stream.writeHeaders(answer, true);
       stream.flushAsync();
     } catch (Http2StreamClosedException e) {
       // Already gone: nothing to answer.

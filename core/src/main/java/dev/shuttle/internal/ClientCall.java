@@ -2,7 +2,10 @@ package dev.shuttle.internal;
 
 import dev.shuttle.BidiCall;
 import dev.shuttle.CallOptions;
+import dev.shuttle.Deadline;
 import dev.shuttle.ClientStreamingCall;
+import dev.shuttle.CompressionRegistry;
+import dev.shuttle.Compressor;
 import dev.shuttle.Metadata;
 import dev.shuttle.MethodDescriptor;
 import dev.shuttle.ResponseMetadata;
@@ -33,22 +36,27 @@ public final class ClientCall<Req, Resp>
   /** Where calls get their connection. */
   public interface ConnectionSource {
     /**
-     * A usable connection, connecting when needed.
+     * A usable connection, connecting when needed, by the deadline (null for none).
      *
-     * @throws StatusException {@code UNAVAILABLE} when none can be had
+     * @throws StatusException {@code UNAVAILABLE} when none can be had, {@code DEADLINE_EXCEEDED}
+     *     when connecting outlasts the deadline
      */
-    Http2Connection connection();
+    Http2Connection connection(Deadline deadline);
 
     /** The {@code :authority} of requests. */
     String authority();
 
     int maxInboundMessageSize();
+
+    /** The encodings the channel writes and reads. */
+    CompressionRegistry compression();
   }
 
   private final ConnectionSource source;
   private final MethodDescriptor<Req, Resp> method;
   private final CallOptions options;
-  private final long deadline; // System.nanoTime() based; 0 when none
+  /** The call's deadline: its options', and the handler's when made on a handler thread; or null. */
+  private final Deadline deadline;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
@@ -67,13 +75,32 @@ public final class ClientCall<Req, Resp>
   // Set once in start(); volatile because the reader and timer threads may cancel through it.
   private volatile Http2Stream stream;
   private boolean halfClosed;
+  /** How requests are compressed (null: not), and whether the next ones are. */
+  private final Compressor requestCompressor;
+  private volatile boolean compressMessages = true;
+  private volatile boolean lastReceivedCompressed;
 
   public ClientCall(ConnectionSource source, MethodDescriptor<Req, Resp> method, CallOptions options) {
     this.source = source;
     this.method = method;
     this.options = options;
-    this.deadline = options.timeout() == null ? 0 : Deadlines.fromTimeout(Deadlines.nanos(options.timeout()));
+    this.deadline = options.effectiveDeadline(ServerCall.currentDeadline());
     this.messages = new InboundMessages(source.maxInboundMessageSize(), MessageBudget.UNLIMITED);
+    String encoding = options.compression();
+    this.requestCompressor = source.compression().compressor(encoding);
+    if (requestCompressor == null && encoding != null && !encoding.equals(CompressionRegistry.IDENTITY)) {
+      throw new StatusException(Status.INTERNAL.withDescription("no compressor registered for " + encoding));
+    }
+  }
+
+  @Override
+  public void setMessageCompression(boolean compress) {
+    compressMessages = compress;
+  }
+
+  @Override
+  public boolean isMessageCompressed() {
+    return lastReceivedCompressed;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -102,15 +129,22 @@ public final class ClientCall<Req, Resp>
     return this;
   }
 
+  /** The deadline every attempt of this call shares; null for none. */
+  public Deadline deadline() {
+    return deadline;
+  }
+
   private void start() {
-    if (deadline != 0 && deadline - System.nanoTime() <= 0) {
-      throw new StatusException(Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded before the call started"));
-    }
-    Http2Headers requestHeaders = requestHeaders();
+    checkDeadline("before the call started");
     for (int attempt = 1; ; attempt++) {
-      Http2Connection connection = source.connection();
+      Http2Connection connection = source.connection(deadline);
+      checkDeadline("while connecting");
       try {
-        stream = connection.newStream(requestHeaders, false, this);
+        stream = connection.newStream(requestHeaders(), false, this, deadline == null ? Long.MAX_VALUE : deadline.remainingNanos());
+        if (stream == null) {
+          checkDeadline("while waiting for the server to take one more stream");
+          continue; // not reached: the wait ends only by the deadline
+        }
         break;
       } catch (Http2StreamClosedException e) {
         // A connection going away before this call reached it sent nothing of it, so another
@@ -123,11 +157,11 @@ public final class ClientCall<Req, Resp>
         throw new StatusException(Status.CANCELLED.withDescription("interrupted"));
       }
     }
-    if (deadline != 0) {
+    if (deadline != null) {
       ScheduledFuture<?> timer =
           Deadlines.schedule(
-              () -> cancel(Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded after " + options.timeout())),
-              deadline - System.nanoTime());
+              () -> cancel(Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded: " + deadline)),
+              deadline.remainingNanos());
       lock.lock();
       try {
         if (status == null) {
@@ -151,8 +185,15 @@ public final class ClientCall<Req, Resp>
         .add(GrpcHeaders.CONTENT_TYPE, GrpcHeaders.GRPC_CONTENT_TYPE)
         .add("te", "trailers")
         .add("user-agent", GrpcHeaders.USER_AGENT);
-    if (deadline != 0) {
-      h.add(GrpcHeaders.GRPC_TIMEOUT, GrpcTimeout.encode(deadline - System.nanoTime()));
+    if (requestCompressor != null) {
+      h.add(GrpcHeaders.GRPC_ENCODING, requestCompressor.encoding());
+    }
+    String accepted = source.compression().acceptEncoding();
+    if (!accepted.isEmpty()) {
+      h.add(GrpcHeaders.GRPC_ACCEPT_ENCODING, accepted);
+    }
+    if (deadline != null) {
+      h.add(GrpcHeaders.GRPC_TIMEOUT, GrpcTimeout.encode(deadline.remainingNanos()));
     }
     if (metadata != null) {
       metadata.forEachWireEntry(h::add);
@@ -160,9 +201,28 @@ public final class ClientCall<Req, Resp>
     return h;
   }
 
+  private void checkDeadline(String when) {
+    if (deadline != null && deadline.isExpired()) {
+      throw new StatusException(Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded " + when));
+    }
+  }
+
+  /**
+   * The caller's thread was interrupted while it waited: the call is cancelled (RST_STREAM
+   * CANCEL), the interrupt stays set, and the caller gets {@code CANCELLED}.
+   */
+  private StatusException interrupted() {
+    Status cancelled = Status.CANCELLED.withDescription("the calling thread was interrupted");
+    cancel(cancelled);
+    Thread.currentThread().interrupt();
+    return new StatusException(cancelled);
+  }
+
   private byte[] serialize(Req request) {
     try {
-      return MessageFramer.frame(method.requestMarshaller(), request);
+      return MessageFramer.frame(method.requestMarshaller(), request, compressMessages ? requestCompressor : null);
+    } catch (StatusException e) {
+      throw e;
     } catch (RuntimeException e) {
       throw new StatusException(Status.INTERNAL.withDescription("could not serialize request").withCause(e));
     }
@@ -175,6 +235,8 @@ public final class ClientCall<Req, Resp>
       MessageFramer.write(stream, bytes, true);
     } catch (Http2StreamClosedException e) {
       // The call has ended already; its status tells why.
+    } catch (InterruptedException e) {
+      throw interrupted();
     } finally {
       writeLock.unlock();
     }
@@ -201,6 +263,8 @@ public final class ClientCall<Req, Resp>
       if (!hasEnded()) {
         throw new StatusException(Status.CANCELLED.withDescription("call already ended"));
       }
+    } catch (InterruptedException e) {
+      throw interrupted();
     } finally {
       writeLock.unlock();
     }
@@ -218,6 +282,8 @@ public final class ClientCall<Req, Resp>
       stream.writeData(NO_BYTES, 0, 0, true);
     } catch (Http2StreamClosedException e) {
       // Ended already; receive() reports the status.
+    } catch (InterruptedException e) {
+      throw interrupted();
     } finally {
       writeLock.unlock();
     }
@@ -255,10 +321,11 @@ public final class ClientCall<Req, Resp>
 
   private Resp awaitSingleResponse() {
     byte[] message;
+    boolean compressed;
     lock.lock();
     try {
       while (status == null) {
-        changed.awaitUninterruptibly();
+        awaitChange();
       }
       if (!status.isOk()) {
         throw new StatusException(status, trailers);
@@ -268,20 +335,22 @@ public final class ClientCall<Req, Resp>
             Status.INTERNAL.withDescription("expected one response message, got " + messages.size()), trailers);
       }
       message = messages.poll();
+      compressed = messages.polledCompressed();
     } finally {
       lock.unlock();
     }
-    return parse(message);
+    return parse(message, compressed);
   }
 
   @Override
   public Resp receive() {
     byte[] message;
+    boolean compressed;
     int release = 0;
     lock.lock();
     try {
       while (messages.isEmpty() && status == null) {
-        changed.awaitUninterruptibly();
+        awaitChange();
       }
       if (status != null && (cancelledLocally || messages.isEmpty())) {
         if (!status.isOk()) {
@@ -290,6 +359,7 @@ public final class ClientCall<Req, Resp>
         return null;
       }
       message = messages.poll();
+      compressed = messages.polledCompressed();
       if (status == null) {
         release = messages.windowToRelease();
       }
@@ -299,10 +369,18 @@ public final class ClientCall<Req, Resp>
     if (release > 0) {
       stream.consumed(release);
     }
-    return parse(message);
+    return parse(message, compressed);
   }
 
-  private Resp parse(byte[] message) {
+  /** Inflates (on the caller's thread, not the reader's) and parses a response message. */
+  private Resp parse(byte[] message, boolean compressed) {
+    try {
+      message = messages.decode(message, compressed);
+    } catch (StatusException e) {
+      cancel(e.status());
+      throw new StatusException(e.status(), trailers());
+    }
+    lastReceivedCompressed = compressed;
     try {
       return method.responseMarshaller().parse(message, 0, message.length);
     } catch (IOException | RuntimeException e) {
@@ -317,11 +395,20 @@ public final class ClientCall<Req, Resp>
     lock.lock();
     try {
       while (headers == null && status == null) {
-        changed.awaitUninterruptibly();
+        awaitChange();
       }
       return headers == null ? new Metadata() : headers;
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** Waits for the call's state to change; an interrupt cancels the call. Holds the lock. */
+  private void awaitChange() {
+    try {
+      changed.await();
+    } catch (InterruptedException e) {
+      throw interrupted(); // the lock is reentrant: cancelling under it is fine
     }
   }
 
@@ -380,7 +467,7 @@ public final class ClientCall<Req, Resp>
       lock.lock();
       try {
         headers = received;
-        messages.setEncoding(block.get(GrpcHeaders.GRPC_ENCODING));
+        messages.setEncoding(block.get(GrpcHeaders.GRPC_ENCODING), source.compression());
         changed.signalAll();
       } finally {
         lock.unlock();
@@ -514,6 +601,10 @@ public final class ClientCall<Req, Resp>
       ResponseMetadata holder = options.responseMetadata();
       if (holder != null && endTrailers != null) {
         holder.setTrailers(endTrailers);
+      }
+      if (!local && end.code() == Status.Code.CANCELLED && deadline != null && deadline.isExpired()) {
+        // The server gave up on our deadline (RST_STREAM CANCEL) just before our own timer fired.
+        end = Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded: " + deadline);
       }
       status = end;
       cancelledLocally = local;

@@ -19,6 +19,7 @@ public final class GrpcHeaders {
   public static final String GRPC_MESSAGE = "grpc-message";
   public static final String GRPC_TIMEOUT = "grpc-timeout";
   public static final String GRPC_ENCODING = "grpc-encoding";
+  public static final String GRPC_ACCEPT_ENCODING = "grpc-accept-encoding";
   public static final String USER_AGENT = "shuttle-java/0.1";
 
   /** Headers gRPC itself consumes; the application never sees them in its Metadata. */
@@ -29,7 +30,7 @@ public final class GrpcHeaders {
           "connection",
           GRPC_TIMEOUT,
           GRPC_ENCODING,
-          "grpc-accept-encoding",
+          GRPC_ACCEPT_ENCODING,
           GRPC_STATUS,
           GRPC_MESSAGE);
 
@@ -54,6 +55,14 @@ public final class GrpcHeaders {
     return RESPONSE_HEADERS;
   }
 
+  /** Response headers without metadata that advertise the encodings we read, encoded once. */
+  public static byte[] plainResponseHeaders(String acceptEncoding) {
+    if (acceptEncoding == null || acceptEncoding.isEmpty()) {
+      return RESPONSE_HEADERS;
+    }
+    return encode(":status", "200", CONTENT_TYPE, GRPC_CONTENT_TYPE, GRPC_ACCEPT_ENCODING, acceptEncoding);
+  }
+
   /** Pre-encoded {@code grpc-status: 0} trailers. The array must not be modified. */
   public static byte[] okTrailers() {
     return OK_TRAILERS;
@@ -72,8 +81,19 @@ public final class GrpcHeaders {
   }
 
   public static Http2Headers responseHeaders(Metadata metadata) {
-    Http2Headers headers = new Http2Headers(2 + metadata.size());
+    return responseHeaders(metadata, null, null);
+  }
+
+  /** Response headers with the response's encoding (null for none) and the encodings we read. */
+  public static Http2Headers responseHeaders(Metadata metadata, String encoding, String acceptEncoding) {
+    Http2Headers headers = new Http2Headers(4 + metadata.size());
     headers.add(":status", "200").add(CONTENT_TYPE, GRPC_CONTENT_TYPE);
+    if (encoding != null) {
+      headers.add(GRPC_ENCODING, encoding);
+    }
+    if (acceptEncoding != null && !acceptEncoding.isEmpty()) {
+      headers.add(GRPC_ACCEPT_ENCODING, acceptEncoding);
+    }
     metadata.forEachWireEntry(headers::add);
     return headers;
   }

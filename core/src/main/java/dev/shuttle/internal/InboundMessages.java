@@ -1,5 +1,7 @@
 package dev.shuttle.internal;
 
+import dev.shuttle.CompressionRegistry;
+import dev.shuttle.Decompressor;
 import dev.shuttle.StatusException;
 import java.util.ArrayDeque;
 
@@ -18,8 +20,11 @@ final class InboundMessages {
   private final MessageBudget budget;
   private final int maxMessageSize;
   private final ArrayDeque<byte[]> messages = new ArrayDeque<>(2);
+  private final ArrayDeque<Boolean> compressedFlags = new ArrayDeque<>(2);
   private final MessageDeframer.Sink sink = this::add;
   private String encoding;
+  private Decompressor decompressor;
+  private boolean polledCompressed;
   private int heldWindow;
 
   InboundMessages(int maxMessageSize, MessageBudget budget) {
@@ -28,9 +33,15 @@ final class InboundMessages {
     this.deframer = new MessageDeframer(maxMessageSize, budget);
   }
 
-  /** The {@code grpc-encoding} that compressed messages use. */
+  /** The {@code grpc-encoding} that compressed messages use, read with the default registry. */
   void setEncoding(String encoding) {
+    setEncoding(encoding, CompressionRegistry.defaults());
+  }
+
+  /** The {@code grpc-encoding} that compressed messages use, and where its decompressor is. */
+  void setEncoding(String encoding, CompressionRegistry registry) {
     this.encoding = encoding;
+    this.decompressor = registry.decompressor(encoding);
   }
 
   /**
@@ -46,26 +57,39 @@ final class InboundMessages {
   }
 
   private void add(byte[] message, boolean compressed) {
-    if (compressed) {
-      byte[] inflated;
-      try {
-        inflated = Compression.decompress(message, encoding, maxMessageSize);
-      } finally {
-        budget.release(message.length);
-      }
-      budget.reserve(inflated.length);
-      message = inflated;
-    }
     messages.add(message);
+    compressedFlags.add(compressed);
   }
 
-  /** The next complete message, or null; the caller owns it. Call {@link #windowToRelease()} afterwards. */
+  /**
+   * The next complete message as received (compressed or not, see {@link #polledCompressed()}),
+   * or null; the caller owns it and passes it to {@link #decode} outside its lock, so that
+   * inflating runs on the consumer's thread without holding up the connection's reader. Call
+   * {@link #windowToRelease()} afterwards.
+   */
   byte[] poll() {
     byte[] message = messages.poll();
     if (message != null) {
+      polledCompressed = compressedFlags.poll();
       budget.release(message.length);
     }
     return message;
+  }
+
+  /** Whether the message {@link #poll()} returned last was compressed on the wire. */
+  boolean polledCompressed() {
+    return polledCompressed;
+  }
+
+  /**
+   * The message's bytes, inflated when it was compressed; no lock needed.
+   *
+   * @throws StatusException {@code RESOURCE_EXHAUSTED} when it inflates beyond the limit (found
+   *     without inflating it whole), {@code UNIMPLEMENTED} for an encoding we cannot read,
+   *     {@code INTERNAL} for corrupt data or a compressed message without an encoding
+   */
+  byte[] decode(byte[] message, boolean compressed) {
+    return compressed ? Compression.inflate(message, encoding, decompressor, maxMessageSize) : message;
   }
 
   /** Window held back that can go now that the application has caught up; 0 otherwise. */
@@ -85,6 +109,7 @@ final class InboundMessages {
     while ((message = messages.poll()) != null) {
       budget.release(message.length);
     }
+    compressedFlags.clear();
     deframer.discard();
   }
 

@@ -1,6 +1,9 @@
 package dev.shuttle.internal;
 
 import dev.shuttle.BidiStreamingHandler;
+import dev.shuttle.CompressionRegistry;
+import dev.shuttle.Compressor;
+import dev.shuttle.Deadline;
 import dev.shuttle.ClientStreamingHandler;
 import dev.shuttle.Metadata;
 import dev.shuttle.MethodDescriptor;
@@ -23,6 +26,8 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -51,7 +56,10 @@ public final class ServerCall<Req, Resp>
   private final ServerMethod<Req, Resp> method;
   private final MethodDescriptor<Req, Resp> descriptor;
   private final Metadata requestMetadata;
-  private final long deadline; // System.nanoTime() based; 0 when none
+  private static final ThreadLocal<ServerCall<?, ?>> CURRENT = new ThreadLocal<>();
+
+  /** The client's deadline, or null. */
+  private final Deadline deadline;
   private final Executor executor;
   private final boolean interruptOnCancel;
 
@@ -64,6 +72,7 @@ public final class ServerCall<Req, Resp>
   private boolean started;
   private boolean handlerDone;
   private InterruptGuard handlerGuard;
+  private List<Runnable> cancelActions;
   private ScheduledFuture<?> deadlineTimer;
 
   /** Serializes the response: headers, messages, then the status, from whichever thread ends it. */
@@ -73,6 +82,12 @@ public final class ServerCall<Req, Resp>
   private boolean closed;
   private Metadata responseHeaders;
   private Metadata responseTrailers;
+  private final ServerCallSettings settings;
+  /** What the client reads ({@code grpc-accept-encoding}): compression it did not list is not used. */
+  private final String clientAcceptEncoding;
+  private volatile Compressor responseCompressor;
+  private volatile boolean compressMessages = true;
+  private volatile boolean lastReceivedCompressed;
   /** The status a call failed for the client's bad input must be answered with; null otherwise. */
   private volatile Status failStatus;
 
@@ -87,18 +102,20 @@ public final class ServerCall<Req, Resp>
     this.method = method;
     this.descriptor = method.descriptor();
     this.requestMetadata = GrpcHeaders.toMetadata(headers);
-    this.deadline = Deadlines.fromTimeout(timeoutNanos);
+    this.deadline = timeoutNanos < 0 || timeoutNanos >= Deadlines.FOREVER_NANOS ? null : Deadline.afterNanos(timeoutNanos);
     this.executor = settings.executor();
     this.interruptOnCancel = settings.interruptHandlersOnCancel();
     this.messages = new InboundMessages(settings.maxInboundMessageSize(), budget);
-    messages.setEncoding(headers.get(GrpcHeaders.GRPC_ENCODING));
+    this.settings = settings;
+    this.clientAcceptEncoding = headers.get(GrpcHeaders.GRPC_ACCEPT_ENCODING);
+    messages.setEncoding(headers.get(GrpcHeaders.GRPC_ENCODING), settings.compression());
     stream.holdSlot();
   }
 
   /** Called on the reader thread once the call is set up as the stream's listener. */
   void begin(boolean endStream) {
-    if (deadline != 0) {
-      long delay = deadline - System.nanoTime();
+    if (deadline != null) {
+      long delay = deadline.remainingNanos();
       if (delay <= 0) {
         cancel(Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded before the call began"), true);
         return;
@@ -238,6 +255,7 @@ public final class ServerCall<Req, Resp>
    */
   private boolean endEarly(Status status, boolean answerOwed) {
     boolean neverStarted;
+    List<Runnable> actions;
     lock.lock();
     try {
       if (cancelStatus != null || handlerDone) {
@@ -253,8 +271,13 @@ public final class ServerCall<Req, Resp>
         handlerGuard.interrupt();
       }
       neverStarted = !started;
+      actions = cancelActions;
+      cancelActions = null;
     } finally {
       lock.unlock();
+    }
+    if (actions != null) {
+      actions.forEach(ServerCall::runCancelAction);
     }
     cancelDeadlineTimer();
     if (neverStarted) {
@@ -359,6 +382,7 @@ public final class ServerCall<Req, Resp>
         return false;
       }
       handlerGuard = InterruptGuard.current();
+      CURRENT.set(this);
       return true;
     } finally {
       lock.unlock();
@@ -374,10 +398,12 @@ public final class ServerCall<Req, Resp>
     try {
       handlerGuard = null;
       handlerDone = true;
+      cancelActions = null;
       messages.discard();
     } finally {
       lock.unlock();
     }
+    CURRENT.remove();
     Thread.interrupted();
     cancelDeadlineTimer();
     stream.releaseSlot();
@@ -403,6 +429,11 @@ public final class ServerCall<Req, Resp>
       writeStatus(Status.OK, responseTrailers, true);
     } catch (Http2StreamClosedException e) {
       closed = true; // the client is gone; nothing to tell it
+    } catch (InterruptedException e) {
+      // Interrupted after the handler returned: nobody waits for this answer any more.
+      closed = true;
+      stream.reset(Http2ErrorCode.CANCEL);
+      Thread.currentThread().interrupt();
     } finally {
       writeLock.unlock();
     }
@@ -464,10 +495,16 @@ public final class ServerCall<Req, Resp>
       return;
     }
     headersSent = true;
-    if (responseHeaders == null || responseHeaders.isEmpty()) {
-      stream.writePreEncodedHeaders(GrpcHeaders.plainResponseHeaders(), false);
+    Compressor compressor = responseCompressor;
+    if ((responseHeaders == null || responseHeaders.isEmpty()) && compressor == null) {
+      stream.writePreEncodedHeaders(settings.plainResponseHeaders(), false);
     } else {
-      stream.writeHeaders(GrpcHeaders.responseHeaders(responseHeaders), false);
+      stream.writeHeaders(
+          GrpcHeaders.responseHeaders(
+              responseHeaders == null ? new Metadata() : responseHeaders,
+              compressor == null ? null : compressor.encoding(),
+              settings.compression().acceptEncoding()),
+          false);
     }
   }
 
@@ -483,7 +520,9 @@ public final class ServerCall<Req, Resp>
 
   private byte[] serialize(Resp response) {
     try {
-      return MessageFramer.frame(descriptor.responseMarshaller(), response);
+      return MessageFramer.frame(descriptor.responseMarshaller(), response, compressMessages ? responseCompressor : null);
+    } catch (StatusException e) {
+      throw e;
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "could not serialize response of " + descriptor.fullName(), e);
       throw new StatusException(Status.INTERNAL.withDescription("could not serialize response"));
@@ -513,6 +552,11 @@ public final class ServerCall<Req, Resp>
     } catch (Http2StreamClosedException e) {
       Status cancelled = cancelStatus();
       throw new StatusException(cancelled != null ? cancelled : Status.CANCELLED.withDescription("stream closed"));
+    } catch (InterruptedException e) {
+      // Most often the call's own cancellation; the flag stays for the handler to see.
+      Thread.currentThread().interrupt();
+      Status cancelled = cancelStatus();
+      throw new StatusException(cancelled != null ? cancelled : Status.CANCELLED.withDescription("interrupted"));
     } finally {
       writeLock.unlock();
     }
@@ -525,6 +569,7 @@ public final class ServerCall<Req, Resp>
   @Override
   public Req receive() {
     byte[] message;
+    boolean compressed;
     int release = 0;
     lock.lock();
     try {
@@ -538,6 +583,7 @@ public final class ServerCall<Req, Resp>
       if (message == null) {
         return null;
       }
+      compressed = messages.polledCompressed();
       release = messages.windowToRelease();
     } finally {
       lock.unlock();
@@ -545,6 +591,13 @@ public final class ServerCall<Req, Resp>
     if (release > 0) {
       stream.consumed(release);
     }
+    try {
+      message = messages.decode(message, compressed); // inflated here, on the handler's thread
+    } catch (StatusException e) {
+      fail(e.status());
+      throw e;
+    }
+    lastReceivedCompressed = compressed;
     try {
       return descriptor.requestMarshaller().parse(message, 0, message.length);
     } catch (IOException | RuntimeException e) {
@@ -569,7 +622,73 @@ public final class ServerCall<Req, Resp>
 
   @Override
   public Duration timeRemaining() {
-    return deadline == 0 ? null : Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+    return deadline == null ? null : Duration.ofNanos(Math.max(0, deadline.remainingNanos()));
+  }
+
+  @Override
+  public Deadline deadline() {
+    return deadline;
+  }
+
+  @Override
+  public void setCompression(String encoding) {
+    Compressor compressor = settings.compression().compressor(encoding);
+    if (encoding != null && !encoding.equals(CompressionRegistry.IDENTITY) && compressor == null) {
+      throw new IllegalArgumentException("no compressor registered for " + encoding);
+    }
+    // Only what the client says it reads: otherwise the response goes uncompressed.
+    responseCompressor = CompressionRegistry.accepts(clientAcceptEncoding, encoding) ? compressor : null;
+  }
+
+  @Override
+  public void setMessageCompression(boolean compress) {
+    compressMessages = compress;
+  }
+
+  @Override
+  public boolean isMessageCompressed() {
+    return lastReceivedCompressed;
+  }
+
+  @Override
+  public void onCancel(Runnable action) {
+    java.util.Objects.requireNonNull(action, "action");
+    lock.lock();
+    try {
+      if (cancelStatus == null) {
+        if (!handlerDone) {
+          if (cancelActions == null) {
+            cancelActions = new ArrayList<>(2);
+          }
+          cancelActions.add(action);
+        }
+        return;
+      }
+    } finally {
+      lock.unlock();
+    }
+    runCancelAction(action); // ended already
+  }
+
+  private static void runCancelAction(Runnable action) {
+    Thread.ofVirtual().name("shuttle-on-cancel").start(() -> {
+      try {
+        action.run();
+      } catch (Throwable t) {
+        LOG.log(Level.WARNING, "an onCancel action failed", t);
+      }
+    });
+  }
+
+  /** The call whose handler runs on this thread, or null. */
+  public static ServerCall<?, ?> current() {
+    return CURRENT.get();
+  }
+
+  /** The deadline of the handler running on this thread, or null: calls it makes inherit it. */
+  public static Deadline currentDeadline() {
+    ServerCall<?, ?> call = CURRENT.get();
+    return call == null ? null : call.deadline;
   }
 
   @Override

@@ -1,12 +1,49 @@
 package dev.shuttle.internal;
 
+import dev.shuttle.CompressionRegistry;
 import java.util.concurrent.Executor;
 
-/**
- * What every call of a server shares.
- *
- * @param executor where handlers run; null for a virtual thread per call
- * @param maxInboundMessageSize the largest request message accepted
- * @param interruptHandlersOnCancel whether a cancelled call's handler thread is interrupted
- */
-public record ServerCallSettings(Executor executor, int maxInboundMessageSize, boolean interruptHandlersOnCancel) {}
+/** What every call of a server shares. */
+public final class ServerCallSettings {
+  private final Executor executor;
+  private final int maxInboundMessageSize;
+  private final boolean interruptHandlersOnCancel;
+  private final CompressionRegistry compression;
+  private final byte[] plainResponseHeaders;
+
+  /**
+   * @param executor where handlers run; null for a virtual thread per call
+   * @param maxInboundMessageSize the largest request message accepted
+   * @param interruptHandlersOnCancel whether a cancelled call's handler thread is interrupted
+   * @param compression the encodings the server reads and may answer in
+   */
+  public ServerCallSettings(
+      Executor executor, int maxInboundMessageSize, boolean interruptHandlersOnCancel, CompressionRegistry compression) {
+    this.executor = executor;
+    this.maxInboundMessageSize = maxInboundMessageSize;
+    this.interruptHandlersOnCancel = interruptHandlersOnCancel;
+    this.compression = compression;
+    this.plainResponseHeaders = GrpcHeaders.plainResponseHeaders(compression.acceptEncoding());
+  }
+
+  public Executor executor() {
+    return executor;
+  }
+
+  public int maxInboundMessageSize() {
+    return maxInboundMessageSize;
+  }
+
+  public boolean interruptHandlersOnCancel() {
+    return interruptHandlersOnCancel;
+  }
+
+  public CompressionRegistry compression() {
+    return compression;
+  }
+
+  /** The response headers of a call without metadata or compression, encoded once. */
+  public byte[] plainResponseHeaders() {
+    return plainResponseHeaders;
+  }
+}

@@ -58,13 +58,13 @@ final class FlowController {
 
   /**
    * Parks the caller until a window this stream waits for may have opened or the stream ends;
-   * the caller re-checks. Holds the lock, as conditions require.
+   * the caller re-checks. Holds the lock, as conditions require. An interrupt ends the wait.
    */
-  void awaitCredit(Http2Stream stream) {
+  void awaitCredit(Http2Stream stream) throws InterruptedException {
     if (stream.sendWindow > 0 && connectionSendWindow <= 0 && !waitingForConnectionWindow.contains(stream)) {
       waitingForConnectionWindow.add(stream);
     }
-    stream.creditChanged().awaitUninterruptibly();
+    stream.creditChanged().await();
   }
 
   /** Returns credit for DATA that was taken but will never be sent. */

@@ -263,6 +263,16 @@ public final class Http2Connection implements AutoCloseable {
    */
   public Http2Stream newStream(Http2Headers headers, boolean endStream, Http2StreamListener listener)
       throws Http2StreamClosedException, InterruptedException {
+    return newStream(headers, endStream, listener, Long.MAX_VALUE);
+  }
+
+  /**
+   * Like {@link #newStream(Http2Headers, boolean, Http2StreamListener)}, waiting at most
+   * {@code maxWaitNanos} for the peer's concurrent-stream limit; returns null when that wait
+   * ran out (nothing was sent).
+   */
+  public Http2Stream newStream(Http2Headers headers, boolean endStream, Http2StreamListener listener, long maxWaitNanos)
+      throws Http2StreamClosedException, InterruptedException {
     if (!client) {
       throw new IllegalStateException("servers do not open streams");
     }
@@ -270,8 +280,12 @@ public final class Http2Connection implements AutoCloseable {
     Http2Stream stream;
     lock.lock();
     try {
+      long left = maxWaitNanos;
       while (!closedToNewStreams() && streams.openLocal() >= peerMaxConcurrentStreams) {
-        slotFreed.await();
+        if (left <= 0) {
+          return null;
+        }
+        left = left == Long.MAX_VALUE ? waitForSlot() : slotFreed.awaitNanos(left);
       }
       if (closedToNewStreams()) {
         if (terminated && !goAwaySent && !goAwayReceived) {
@@ -304,6 +318,12 @@ public final class Http2Connection implements AutoCloseable {
       shutdownGracefully(); // the ids are used up: new calls need a new connection
     }
     return stream;
+  }
+
+  /** Waits without a bound; guarded by lock. */
+  private long waitForSlot() throws InterruptedException {
+    slotFreed.await();
+    return Long.MAX_VALUE;
   }
 
   /** Guarded by lock. */

@@ -78,9 +78,11 @@ public final class Http2Stream {
   /**
    * Queues DATA; the frames refer to {@code data} until they are written, so the caller must not
    * change it afterwards. Blocks (after sending what is queued) while the peer's flow-control
-   * window is closed, and while the connection has more queued than its write budget.
+   * window is closed, and while the connection has more queued than its write budget; an
+   * interrupt ends that wait (nothing more of the data is queued).
    */
-  public void writeData(byte[] data, int offset, int length, boolean endStream) throws Http2StreamClosedException {
+  public void writeData(byte[] data, int offset, int length, boolean endStream)
+      throws Http2StreamClosedException, InterruptedException {
     connection.writes.writeData(this, data, offset, length, endStream);
   }
 

@@ -41,12 +41,16 @@ final class StreamWrites {
   }
 
   void writeData(Http2Stream stream, byte[] data, int offset, int length, boolean endStream)
-      throws Http2StreamClosedException {
+      throws Http2StreamClosedException, InterruptedException {
     boolean provoked = connection.onReaderThread();
     while (true) {
       while (writer.isOverBudget() && !provoked) {
         writer.flush();
-        if (writer.awaitBelowBudget(BUDGET_RECHECK_NANOS)) {
+        boolean below = writer.awaitBelowBudget(BUDGET_RECHECK_NANOS);
+        if (Thread.interrupted()) {
+          throw new InterruptedException("interrupted while the write queue was over budget");
+        }
+        if (below) {
           break;
         }
         connection.lock.lock();

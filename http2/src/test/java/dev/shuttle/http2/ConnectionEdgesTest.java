@@ -66,7 +66,7 @@ class ConnectionEdgesTest {
         byte[] ok = {'o', 'k'};
         stream.writeData(ok, 0, 2, true);
         stream.flush();
-      } catch (Http2StreamClosedException e) {
+      } catch (Http2StreamClosedException | InterruptedException e) {
         // the client went away
       }
     });

@@ -111,7 +111,7 @@ final class EchoHandler implements Http2ServerHandler {
             stream.writeData(body, 0, body.length, true);
           }
           stream.flush();
-        } catch (Http2StreamClosedException e) {
+        } catch (Http2StreamClosedException | InterruptedException e) {
           // The client reset the stream or the connection went away: nobody to answer.
         }
       });
