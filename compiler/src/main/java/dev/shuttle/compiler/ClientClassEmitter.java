@@ -38,7 +38,10 @@ final class ClientClassEmitter {
     out.line("return new " + self + "(" + n.channel() + ", dev.shuttle.CallOptions.DEFAULT);");
     out.close("}");
     out.blank();
-    out.line("/** A client like this one whose calls use {@code options} instead. */");
+    out.line("/**");
+    out.line(" * A client like this one whose calls use {@code options} instead: all of them, so build them");
+    out.line(" * from {@code options()}, or use the {@code with} methods below, which keep the others.");
+    out.line(" */");
     out.open("public " + self + " withOptions(dev.shuttle.CallOptions " + n.options() + ") {");
     out.line("return new " + self + "(this." + n.channel() + ", " + n.options() + ");");
     out.close("}");
@@ -51,6 +54,26 @@ final class ClientClassEmitter {
     out.line("/** A client like this one whose calls send {@code metadata} as request headers. */");
     out.open("public " + self + " withMetadata(dev.shuttle.Metadata " + n.metadata() + ") {");
     out.line("return withOptions(this." + n.options() + ".withMetadata(" + n.metadata() + "));");
+    out.close("}");
+    out.blank();
+    out.line("/** A client like this one whose calls end by {@code deadline} (null: none of their own). */");
+    out.open("public " + self + " withDeadline(dev.shuttle.Deadline " + n.deadline() + ") {");
+    out.line("return withOptions(this." + n.options() + ".withDeadline(" + n.deadline() + "));");
+    out.close("}");
+    out.blank();
+    out.line("/** A client like this one whose calls compress their requests with {@code encoding}, such as {@code gzip}. */");
+    out.open("public " + self + " withCompression(String " + n.encoding() + ") {");
+    out.line("return withOptions(this." + n.options() + ".withCompression(" + n.encoding() + "));");
+    out.close("}");
+    out.blank();
+    out.line("/** A client like this one whose calls put their response headers and trailers in {@code holder}. */");
+    out.open("public " + self + " withResponseMetadata(dev.shuttle.ResponseMetadata " + n.holder() + ") {");
+    out.line("return withOptions(this." + n.options() + ".withResponseMetadata(" + n.holder() + "));");
+    out.close("}");
+    out.blank();
+    out.line("/** The options this client's calls use. */");
+    out.open("public dev.shuttle.CallOptions options() {");
+    out.line("return " + n.options() + ";");
     out.close("}");
     for (ServiceModel.Rpc rpc : model.rpcs()) {
       out.blank();

@@ -15,7 +15,10 @@ record LocalNames(
     String channel,
     String options,
     String timeout,
-    String metadata) {
+    String metadata,
+    String deadline,
+    String encoding,
+    String holder) {
 
   /** The usual names, each changed only if it is the first segment of a referenced package. */
   static LocalNames avoiding(Set<String> packageRoots) {
@@ -27,7 +30,10 @@ record LocalNames(
         avoid("channel", packageRoots),
         avoid("options", packageRoots),
         avoid("timeout", packageRoots),
-        avoid("metadata", packageRoots));
+        avoid("metadata", packageRoots),
+        avoid("deadline", packageRoots),
+        avoid("encoding", packageRoots),
+        avoid("holder", packageRoots));
   }
 
   private static String avoid(String name, Set<String> packageRoots) {

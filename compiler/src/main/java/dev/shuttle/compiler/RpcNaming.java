@@ -21,7 +21,9 @@ final class RpcNaming {
 
   /** Methods and constants the generated classes declare whatever the rpcs are. */
   static final Set<String> GENERATED_METHODS =
-      Set.of("bindService", "of", "withOptions", "withTimeout", "withMetadata");
+      Set.of(
+          "bindService", "of", "withOptions", "withTimeout", "withMetadata", "withDeadline", "withCompression",
+          "withResponseMetadata", "options");
 
   static final String SERVICE_NAME_CONSTANT = "SERVICE_NAME";
 
