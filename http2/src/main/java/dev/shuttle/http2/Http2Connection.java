@@ -306,7 +306,7 @@ public final class Http2Connection implements AutoCloseable {
       flow.open(stream);
       streams.add(stream);
       // Queued under the lock so that stream ids reach the wire in increasing order.
-      writer.stream(new WriteOp.Headers(stream, headers, null, endStream), false);
+      writer.stream(new WriteOp.Headers(stream, headers, null, endStream, false));
       if (endStream) {
         endLocal(stream);
       }
@@ -346,7 +346,7 @@ public final class Http2Connection implements AutoCloseable {
       remove(stream);
     } else if (!client) {
       // A server that has answered in full asks the client to stop sending (RFC 9113 8.1).
-      writer.stream(new WriteOp.StreamReset(stream, Http2ErrorCode.NO_ERROR), false);
+      writer.stream(new WriteOp.StreamReset(stream, Http2ErrorCode.NO_ERROR, false));
       streams.rememberReset(stream.id);
       stream.state = StreamState.CLOSED;
       remove(stream);

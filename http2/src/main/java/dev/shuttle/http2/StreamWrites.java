@@ -31,7 +31,7 @@ final class StreamWrites {
     connection.lock.lock();
     try {
       connection.checkWritable(stream);
-      writer.stream(new WriteOp.Headers(stream, headers, preEncoded, endStream), provoked);
+      writer.stream(new WriteOp.Headers(stream, headers, preEncoded, endStream, provoked));
       if (endStream) {
         connection.endLocal(stream);
       }
@@ -66,7 +66,7 @@ final class StreamWrites {
         int chunk = length == 0 ? 0 : flow.take(stream, Math.min(length, maxDataChunk));
         if (chunk > 0 || length == 0) {
           boolean last = chunk == length;
-          writer.stream(new WriteOp.Data(stream, data, offset, chunk, endStream && last), provoked);
+          writer.stream(new WriteOp.Data(stream, data, offset, chunk, endStream && last, provoked));
           if (endStream && last) {
             connection.endLocal(stream);
           }

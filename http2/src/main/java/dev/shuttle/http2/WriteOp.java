@@ -11,13 +11,23 @@ sealed interface WriteOp {
   /** What the op counts for in the write budget, about its size on the wire. */
   int size();
 
+  /**
+   * Whether the peer provoked the op (an ack, a reset for its error, the answer to a request
+   * refused on the reader thread): a peer that provokes without reading fills the budget with
+   * such ops, where our own writes fill it for a peer that merely reads slowly.
+   */
+  default boolean provoked() {
+    return false;
+  }
+
   /** An op that belongs to one stream's lane. */
   sealed interface OfStream extends WriteOp {
     Http2Stream stream();
   }
 
   /** A header block: either headers to encode when written, or bytes encoded earlier without state. */
-  record Headers(Http2Stream stream, Http2Headers headers, byte[] preEncoded, boolean endStream) implements OfStream {
+  record Headers(Http2Stream stream, Http2Headers headers, byte[] preEncoded, boolean endStream, boolean provoked)
+      implements OfStream {
     @Override
     public int size() {
       if (preEncoded != null) {
@@ -32,7 +42,8 @@ sealed interface WriteOp {
   }
 
   /** DATA whose flow-control credit was already taken; written as one or more frames. */
-  record Data(Http2Stream stream, byte[] data, int offset, int length, boolean endStream) implements OfStream {
+  record Data(Http2Stream stream, byte[] data, int offset, int length, boolean endStream, boolean provoked)
+      implements OfStream {
     @Override
     public int size() {
       return FrameType.HEADER_LENGTH + length;
@@ -40,7 +51,7 @@ sealed interface WriteOp {
   }
 
   /** RST_STREAM in the stream's lane, after its other frames (a server ending a finished call). */
-  record StreamReset(Http2Stream stream, Http2ErrorCode code) implements OfStream {
+  record StreamReset(Http2Stream stream, Http2ErrorCode code, boolean provoked) implements OfStream {
     @Override
     public int size() {
       return FrameType.HEADER_LENGTH + 4;
@@ -48,7 +59,7 @@ sealed interface WriteOp {
   }
 
   /** A complete control frame: SETTINGS, WINDOW_UPDATE, PING, GOAWAY, RST_STREAM. */
-  record Control(byte[] frame) implements WriteOp {
+  record Control(byte[] frame, boolean provoked) implements WriteOp {
     @Override
     public int size() {
       return frame.length;
@@ -64,6 +75,11 @@ sealed interface WriteOp {
     public int size() {
       return FrameType.HEADER_LENGTH;
     }
+
+    @Override
+    public boolean provoked() {
+      return true;
+    }
   }
 
   /** A request that travels through the writer's inbox with the frames, so it applies in queue order. */
@@ -75,7 +91,7 @@ sealed interface WriteOp {
   }
 
   /** Drop the stream's queued frames; RST_STREAM unless the peer cannot know the stream. */
-  record Reset(Http2Stream stream, Http2ErrorCode code, boolean peerOpened) implements Command {
+  record Reset(Http2Stream stream, Http2ErrorCode code, boolean peerOpened, boolean provoked) implements Command {
     @Override
     public int size() {
       return RST_SIZE;
@@ -90,6 +106,11 @@ sealed interface WriteOp {
     @Override
     public int size() {
       return RST_SIZE;
+    }
+
+    @Override
+    public boolean provoked() {
+      return true;
     }
   }
 

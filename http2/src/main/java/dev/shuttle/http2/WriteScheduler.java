@@ -66,6 +66,8 @@ final class WriteScheduler {
   private final AtomicBoolean writing = new AtomicBoolean();
   /** Bytes of every frame queued and not yet written, inbox and lanes alike. */
   private final AtomicLong queuedBytes = new AtomicLong();
+  /** Of {@link #queuedBytes}, what the peer provoked. */
+  private final AtomicLong provokedBytes = new AtomicLong();
   private volatile boolean helperWanted;
   /** Nothing more is written: output done, failed, or the connection is over. */
   private volatile boolean stopped;
@@ -91,6 +93,8 @@ final class WriteScheduler {
   private boolean closeAfterControl;
   private byte[] lastFrame;
   private long writtenBytes;
+  /** Of {@link #writtenBytes}, what the peer provoked; taken off {@link #provokedBytes} likewise. */
+  private long provokedWrittenBytes;
   private int droppedCredit;
 
   WriteScheduler(OutputStream out, long budget, Events events, String name) {
@@ -109,22 +113,22 @@ final class WriteScheduler {
 
   /** Queues a control frame of our own (SETTINGS, WINDOW_UPDATE, PING, GOAWAY). */
   void control(byte[] frame) {
-    add(new WriteOp.Control(frame), false);
+    add(new WriteOp.Control(frame, false));
   }
 
   /** Queues a control frame the peer provoked (a PING ack, a reset for its error). */
   void reply(byte[] frame) {
-    add(new WriteOp.Control(frame), true);
+    add(new WriteOp.Control(frame, true));
   }
 
   /** Queues the acknowledgement of the peer's SETTINGS, which the peer provoked. */
   void settingsAck(int headerTableSize, int maxFrameSize) {
-    add(new WriteOp.SettingsAck(headerTableSize, maxFrameSize), true);
+    add(new WriteOp.SettingsAck(headerTableSize, maxFrameSize));
   }
 
   /** Queues a frame in its stream's lane, after that stream's earlier frames. */
-  void stream(WriteOp.OfStream op, boolean provoked) {
-    add(op, provoked);
+  void stream(WriteOp.OfStream op) {
+    add(op);
   }
 
   /**
@@ -133,12 +137,12 @@ final class WriteScheduler {
    * its frames written yet).
    */
   void reset(Http2Stream stream, Http2ErrorCode code, boolean peerOpened, boolean provoked) {
-    add(new WriteOp.Reset(stream, code, peerOpened), provoked);
+    add(new WriteOp.Reset(stream, code, peerOpened, provoked));
   }
 
   /** Drops what a stream the peer reset still has queued. */
   void discard(Http2Stream stream) {
-    add(new WriteOp.Discard(stream), false);
+    add(new WriteOp.Discard(stream));
   }
 
   /**
@@ -147,7 +151,7 @@ final class WriteScheduler {
    * follows, RFC 9113 5.1), ahead of other streams' frames otherwise.
    */
   void replyReset(int streamId, Http2ErrorCode code) {
-    add(new WriteOp.ReplyReset(streamId, code), true);
+    add(new WriteOp.ReplyReset(streamId, code));
   }
 
   /**
@@ -155,7 +159,7 @@ final class WriteScheduler {
    * GOAWAY) written after all of it; null for none.
    */
   void closeWhenDone(byte[] lastFrame) {
-    add(new WriteOp.CloseWhenDone(lastFrame), false);
+    add(new WriteOp.CloseWhenDone(lastFrame));
   }
 
   void closeWhenDone() {
@@ -167,18 +171,23 @@ final class WriteScheduler {
    * are written; stream frames are dropped.
    */
   void closeAfterControl(byte[] goAway) {
-    add(new WriteOp.CloseAfterControl(goAway), false);
+    add(new WriteOp.CloseAfterControl(goAway));
   }
 
-  private void add(WriteOp op, boolean provoked) {
+  private void add(WriteOp op) {
     if (stopped) {
       return;
     }
     int size = op.size();
+    boolean provoked = op.provoked();
+    long provokedNow = provoked ? provokedBytes.addAndGet(size) : 0;
     inbox.add(op);
     if (queuedBytes.addAndGet(size) > budget) {
       overBudget = true;
-      if (provoked) {
+      // A peer that only reads slowly finds our own writes over the budget, and its next PING
+      // (grpc-java pings with every burst of DATA it gets) is no abuse: the reader waits for the
+      // queue to drain. A peer whose provocations fill most of the budget does not read at all.
+      if (provoked && provokedNow > budget / 2) {
         provokedOverBudget = true;
       }
     }
@@ -373,9 +382,9 @@ final class WriteScheduler {
           dropLane(r.stream());
           r.stream().resetQueued = true;
           if (r.peerOpened() || r.stream().written) {
-            control.add(new WriteOp.Control(Frames.rstStream(r.stream().id, r.code())));
+            control.add(new WriteOp.Control(Frames.rstStream(r.stream().id, r.code()), r.provoked()));
           } else {
-            writtenBytes += RST_SIZE; // accounted for a frame that will not go out
+            done(r); // accounted for a frame that will not go out
           }
         }
         case WriteOp.Discard d -> {
@@ -393,7 +402,7 @@ final class WriteScheduler {
           // A connection error: the acks a flooding peer provoked would only delay the GOAWAY
           // that tells it why. Resets stay: each tells the peer what became of one stream.
           control.removeIf(this::dropsBeforeGoAway);
-          control.add(new WriteOp.Control(c.goAway()));
+          control.add(new WriteOp.Control(c.goAway(), false));
           closeAfterControl = true;
         }
       }
@@ -409,7 +418,7 @@ final class WriteScheduler {
   private boolean dropsBeforeGoAway(WriteOp op) {
     boolean reset = op instanceof WriteOp.Control c && c.frame()[3] == FrameType.RST_STREAM;
     if (!reset) {
-      writtenBytes += op.size();
+      done(op);
     }
     return !reset;
   }
@@ -440,7 +449,7 @@ final class WriteScheduler {
   }
 
   private void drop(WriteOp op) {
-    writtenBytes += op.size(); // no longer queued, as if written
+    done(op); // no longer queued, as if written
     if (op instanceof WriteOp.Data data) {
       droppedCredit += data.length();
     }
@@ -449,11 +458,11 @@ final class WriteScheduler {
   private void replyReset(WriteOp.ReplyReset r) {
     for (Http2Stream stream : ready) {
       if (stream.id == r.streamId() && stream.pending != null && !stream.pending.isEmpty()) {
-        stream.pending.add(new WriteOp.StreamReset(stream, r.code()));
+        stream.pending.add(new WriteOp.StreamReset(stream, r.code(), true));
         return;
       }
     }
-    control.add(new WriteOp.Control(Frames.rstStream(r.streamId(), r.code())));
+    control.add(new WriteOp.Control(Frames.rstStream(r.streamId(), r.code()), true));
   }
 
   /** Writes a stream's frames up to its DATA quota; returns the DATA bytes written. Drainer only. */
@@ -465,10 +474,12 @@ final class WriteScheduler {
     while (quota > 0 && (op = queue.peek()) != null) {
       queue.poll();
       if (op instanceof WriteOp.Data data && data.length() > quota) {
-        write(new WriteOp.Data(stream, data.data(), data.offset(), quota, false));
-        writtenBytes -= FrameType.HEADER_LENGTH; // the rest keeps its own header in the account
+        WriteOp.Data first = new WriteOp.Data(stream, data.data(), data.offset(), quota, false, data.provoked());
+        write(first);
+        done(-FrameType.HEADER_LENGTH, first); // the rest keeps its own header in the account
         queue.addFirst(
-            new WriteOp.Data(stream, data.data(), data.offset() + quota, data.length() - quota, data.endStream()));
+            new WriteOp.Data(
+                stream, data.data(), data.offset() + quota, data.length() - quota, data.endStream(), data.provoked()));
         quota = 0;
       } else {
         write(op);
@@ -490,8 +501,25 @@ final class WriteScheduler {
     return DATA_QUOTA - quota;
   }
 
+  /** Counts {@code op} as no longer queued: written or dropped. Drainer only. */
+  private void done(WriteOp op) {
+    done(op.size(), op);
+  }
+
+  /** Counts {@code bytes} of {@code op} as no longer queued (negative: queued again). Drainer only. */
+  private void done(int bytes, WriteOp op) {
+    writtenBytes += bytes;
+    if (op.provoked()) {
+      provokedWrittenBytes += bytes;
+    }
+  }
+
   /** Takes what was written (or dropped) off the budget. Drainer only. */
   private void settle() {
+    if (provokedWrittenBytes != 0) {
+      provokedBytes.addAndGet(-provokedWrittenBytes);
+      provokedWrittenBytes = 0;
+    }
     if (writtenBytes != 0) {
       long left = queuedBytes.addAndGet(-writtenBytes);
       writtenBytes = 0;
@@ -503,7 +531,7 @@ final class WriteScheduler {
   }
 
   private void write(WriteOp op) throws IOException {
-    writtenBytes += op.size();
+    done(op);
     switch (op) {
       case WriteOp.Headers h -> writeHeaders(h);
       case WriteOp.Data d -> writeData(d);

@@ -77,8 +77,8 @@ class WriteSchedulerTest {
     WriteScheduler scheduler = scheduler(wire, 8 << 20);
     Http2Stream large = stream(1);
     Http2Stream small = stream(3);
-    scheduler.stream(new WriteOp.Data(large, new byte[1 << 20], 0, 1 << 20, true), false);
-    scheduler.stream(new WriteOp.Data(small, new byte[100], 0, 100, true), false);
+    scheduler.stream(new WriteOp.Data(large, new byte[1 << 20], 0, 1 << 20, true, false));
+    scheduler.stream(new WriteOp.Data(small, new byte[100], 0, 100, true, false));
     scheduler.flush();
 
     List<Written> frames = written();
@@ -94,7 +94,7 @@ class WriteSchedulerTest {
   void controlFramesGoAheadOfStreamFramesQueuedBeforeThem() {
     WriteScheduler scheduler = scheduler(wire, 8 << 20);
     Http2Stream large = stream(1);
-    scheduler.stream(new WriteOp.Data(large, new byte[256 * 1024], 0, 256 * 1024, false), false);
+    scheduler.stream(new WriteOp.Data(large, new byte[256 * 1024], 0, 256 * 1024, false, false));
     scheduler.reply(Frames.ping(true, 7));
     scheduler.flush();
     assertEquals(FrameType.PING, written().getFirst().type());
@@ -104,10 +104,10 @@ class WriteSchedulerTest {
   void framesOfOneStreamKeepTheirOrder() {
     WriteScheduler scheduler = scheduler(wire, 8 << 20);
     Http2Stream s = stream(1);
-    scheduler.stream(new WriteOp.Headers(s, new Http2Headers().add(":status", "200"), null, false), false);
-    scheduler.stream(new WriteOp.Data(s, new byte[40_000], 0, 40_000, false), false);
-    scheduler.stream(new WriteOp.Headers(s, new Http2Headers().add("grpc-status", "0"), null, true), false);
-    scheduler.stream(new WriteOp.StreamReset(s, Http2ErrorCode.NO_ERROR), false);
+    scheduler.stream(new WriteOp.Headers(s, new Http2Headers().add(":status", "200"), null, false, false));
+    scheduler.stream(new WriteOp.Data(s, new byte[40_000], 0, 40_000, false, false));
+    scheduler.stream(new WriteOp.Headers(s, new Http2Headers().add("grpc-status", "0"), null, true, false));
+    scheduler.stream(new WriteOp.StreamReset(s, Http2ErrorCode.NO_ERROR, false));
     scheduler.flush();
     List<Integer> types = written().stream().map(Written::type).toList();
     assertEquals(
@@ -116,27 +116,54 @@ class WriteSchedulerTest {
   }
 
   @Test
-  void pastTheBudgetWritersMustWaitAndProvokedFramesMarkTheConnection() {
+  void pastTheBudgetOurOwnDataIsBackPressureEvenWithAPingAckBehindIt() {
     OutputStream stuck = OutputStream.nullOutputStream();
     WriteScheduler scheduler = scheduler(stuck, 4096);
     Http2Stream s = stream(1);
-    scheduler.stream(new WriteOp.Data(s, new byte[5000], 0, 5000, false), false);
+    scheduler.stream(new WriteOp.Data(s, new byte[5000], 0, 5000, false, false));
     assertTrue(scheduler.isOverBudget());
     assertFalse(scheduler.provokedOverBudget(), "our own data is back-pressure, not abuse");
-    scheduler.reply(Frames.ping(true, 1));
-    assertTrue(scheduler.provokedOverBudget(), "a frame the peer provoked past the budget");
+    scheduler.reply(Frames.ping(true, 1)); // a slow reader's BDP ping, read before the reader waited
+    assertFalse(scheduler.provokedOverBudget(), "one ack behind our data is no abuse either");
     scheduler.flush();
     assertFalse(scheduler.isOverBudget(), "drained");
     assertEquals(0, scheduler.queuedBytes());
   }
 
   @Test
+  void framesThePeerProvokedFillingTheBudgetMarkTheConnection() {
+    WriteScheduler scheduler = scheduler(OutputStream.nullOutputStream(), 4096);
+    for (int i = 0; !scheduler.isOverBudget(); i++) {
+      assertFalse(scheduler.provokedOverBudget(), "under the budget after " + i + " acks");
+      scheduler.reply(Frames.ping(true, i));
+    }
+    assertTrue(scheduler.provokedOverBudget(), "acks the peer does not read filled the budget");
+    scheduler.flush();
+    assertEquals(0, scheduler.queuedBytes());
+  }
+
+  @Test
+  void provokedFramesCountOnlyWhileQueued() {
+    WriteScheduler scheduler = scheduler(OutputStream.nullOutputStream(), 4096);
+    for (int round = 0; round < 10; round++) {
+      for (int i = 0; i < 100; i++) {
+        scheduler.reply(Frames.ping(true, i)); // 1700 bytes a round, written before the next
+      }
+      scheduler.flush();
+    }
+    Http2Stream s = stream(1);
+    scheduler.stream(new WriteOp.Data(s, new byte[5000], 0, 5000, false, false));
+    scheduler.reply(Frames.ping(true, 1));
+    assertFalse(scheduler.provokedOverBudget(), "acks written earlier no longer count");
+  }
+
+  @Test
   void aResetDropsTheStreamsQueuedFramesAndGivesTheirCreditBack() {
     WriteScheduler scheduler = scheduler(wire, 8 << 20);
     Http2Stream peerStream = stream(2);
-    scheduler.stream(new WriteOp.Data(peerStream, new byte[3000], 0, 3000, false), false);
+    scheduler.stream(new WriteOp.Data(peerStream, new byte[3000], 0, 3000, false, false));
     scheduler.reset(peerStream, Http2ErrorCode.CANCEL, true, false);
-    scheduler.stream(new WriteOp.Data(peerStream, new byte[500], 0, 500, false), false); // raced the reset
+    scheduler.stream(new WriteOp.Data(peerStream, new byte[500], 0, 500, false, false)); // raced the reset
     scheduler.flush();
     assertEquals(List.of(new Written(FrameType.RST_STREAM, 2, 4, 0)), written());
     assertEquals(3500, dropped.get(), "the credit of the DATA dropped goes back");
@@ -147,7 +174,7 @@ class WriteSchedulerTest {
   void aStreamOfOursThatNeverWentOutIsDroppedWithoutAReset() {
     WriteScheduler scheduler = scheduler(wire, 8 << 20);
     Http2Stream unsent = stream(1);
-    scheduler.stream(new WriteOp.Headers(unsent, new Http2Headers().add(":method", "POST"), null, false), false);
+    scheduler.stream(new WriteOp.Headers(unsent, new Http2Headers().add(":method", "POST"), null, false, false));
     scheduler.reset(unsent, Http2ErrorCode.CANCEL, false, false);
     scheduler.flush();
     assertEquals(List.of(), written(), "the peer never heard of the stream, so it gets no RST_STREAM for it");
@@ -157,7 +184,7 @@ class WriteSchedulerTest {
   void closeWhenDoneWritesEverythingFirst() {
     WriteScheduler scheduler = scheduler(wire, 8 << 20);
     Http2Stream s = stream(1);
-    scheduler.stream(new WriteOp.Data(s, new byte[100_000], 0, 100_000, true), false);
+    scheduler.stream(new WriteOp.Data(s, new byte[100_000], 0, 100_000, true, false));
     scheduler.control(Frames.goAway(1, Http2ErrorCode.NO_ERROR, ""));
     scheduler.closeWhenDone();
     scheduler.flush();
@@ -169,7 +196,7 @@ class WriteSchedulerTest {
   void closeAfterControlDropsStreamFrames() {
     WriteScheduler scheduler = scheduler(wire, 8 << 20);
     Http2Stream s = stream(1);
-    scheduler.stream(new WriteOp.Data(s, new byte[100_000], 0, 100_000, true), false);
+    scheduler.stream(new WriteOp.Data(s, new byte[100_000], 0, 100_000, true, false));
     scheduler.closeAfterControl(Frames.goAway(1, Http2ErrorCode.PROTOCOL_ERROR, "bad"));
     scheduler.flush();
     assertTrue(outputDone.get());
