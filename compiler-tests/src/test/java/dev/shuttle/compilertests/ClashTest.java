@@ -32,9 +32,9 @@ class ClashTest {
             "bindServiceAsync", "bindService_", "classAsync", "class_", "defaultAsync", "default_", "equalsAsync",
             "equals_", "getClassAsync", "getClass_", "getRandom", "getRandomAsync", "getRandomAsyncAsync",
             "getRandomAsync_", "getRandomAsync__", "getRandom_", "hashCodeAsync", "hashCode_", "newAsync", "new_",
-            "notify_", "of", "of_", "serviceName", "serviceNameAsync", "toStringAsync", "toString_", "trueAsync",
-            "true_", "wait_", "withMetadata", "withOptions", "withTimeout", "withTimeoutAsync", "withTimeout_",
-            "yieldAsync", "yield_"),
+            "notify_", "of", "of_", "options", "serviceName", "serviceNameAsync", "toStringAsync", "toString_",
+            "trueAsync", "true_", "wait_", "withCompression", "withDeadline", "withMetadata", "withOptions",
+            "withResponseMetadata", "withTimeout", "withTimeoutAsync", "withTimeout_", "yieldAsync", "yield_"),
         Signatures.publicMethodNames(ClashClient_.class));
   }
 
