@@ -62,7 +62,7 @@ final class ClientClassEmitter {
     out.close("}");
     out.blank();
     out.line("/** A client like this one whose calls compress their requests with {@code encoding}, such as {@code gzip}. */");
-    out.open("public " + self + " withCompression(String " + n.encoding() + ") {");
+    out.open("public " + self + " withCompression(java.lang.String " + n.encoding() + ") {");
     out.line("return withOptions(this." + n.options() + ".withCompression(" + n.encoding() + "));");
     out.close("}");
     out.blank();
