@@ -1,5 +1,10 @@
 package dev.shuttle.http2;
 
+import static dev.shuttle.http2.TlsBuffers.EMPTY;
+import static dev.shuttle.http2.TlsBuffers.ensureCapacity;
+import static dev.shuttle.http2.TlsBuffers.grow;
+import static dev.shuttle.http2.TlsBuffers.growWriting;
+
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,7 +52,6 @@ import javax.net.ssl.SSLSession;
 final class TlsSocket implements Http2Socket {
   private static final System.Logger LOG = System.getLogger(TlsSocket.class.getName());
   static final String H2 = "h2";
-  private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
   /** A plaintext fatal no_application_protocol(120) alert, valid before the server's first flight. */
   private static final byte[] NO_APPLICATION_PROTOCOL_ALERT = {0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x78};
   private static final int RECORD_TYPE_ALERT = 0x15;
@@ -746,35 +750,6 @@ final class TlsSocket implements Http2Socket {
 
   private static Executor delayed(long nanos) {
     return CompletableFuture.delayedExecutor(nanos, TimeUnit.NANOSECONDS, Runnable::run);
-  }
-
-  /** An empty buffer (writing, position 0) of at least {@code capacity}; netOut between writes. */
-  private static ByteBuffer ensureCapacity(ByteBuffer buffer, int capacity) {
-    if (buffer.capacity() >= capacity) {
-      return buffer;
-    }
-    ByteBuffer bigger = ByteBuffer.allocate(capacity);
-    buffer.flip();
-    bigger.put(buffer);
-    return bigger;
-  }
-
-  /** A buffer ready to read, grown to at least {@code capacity}, with the same unread bytes. */
-  private static ByteBuffer grow(ByteBuffer readable, int capacity) {
-    if (readable.capacity() >= capacity) {
-      capacity = readable.capacity() * 2;
-    }
-    ByteBuffer bigger = ByteBuffer.allocate(capacity);
-    bigger.put(readable);
-    return bigger.flip();
-  }
-
-  /** A buffer being filled, grown to {@code capacity}, with the same bytes filled. */
-  private static ByteBuffer growWriting(ByteBuffer writing, int capacity) {
-    ByteBuffer bigger = ByteBuffer.allocate(capacity);
-    writing.flip();
-    bigger.put(writing);
-    return bigger;
   }
 
   /** A handshake we end on purpose: no engine alert follows it, and its message is the reason. */
