@@ -2,8 +2,6 @@ package dev.shuttle.http2;
 
 import static dev.shuttle.http2.TlsBuffers.EMPTY;
 import static dev.shuttle.http2.TlsBuffers.ensureCapacity;
-import static dev.shuttle.http2.TlsBuffers.grow;
-import static dev.shuttle.http2.TlsBuffers.growWriting;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -15,7 +13,6 @@ import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -25,7 +22,6 @@ import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.SSLProtocolException;
 import javax.net.ssl.SSLSession;
 
 /**
@@ -50,7 +46,8 @@ import javax.net.ssl.SSLSession;
  * 1.2 renegotiation ends the connection (RFC 9113, 9.2.1).
  */
 final class TlsSocket implements Http2Socket {
-  private static final System.Logger LOG = System.getLogger(TlsSocket.class.getName());
+  /** The one logger of the TLS layer, its parts' lines included: logging configurations name it. */
+  static final System.Logger LOG = System.getLogger(TlsSocket.class.getName());
   static final String H2 = "h2";
   /** A plaintext fatal no_application_protocol(120) alert, valid before the server's first flight. */
   private static final byte[] NO_APPLICATION_PROTOCOL_ALERT = {0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x78};
@@ -78,16 +75,7 @@ final class TlsSocket implements Http2Socket {
   private volatile boolean closed;
   private final AtomicBoolean postHandshakeWrapScheduled = new AtomicBoolean();
 
-  /** Guards netIn, appIn and inboundDone (the handshake holds handshakeLock instead). */
-  private final ReentrantLock readLock = new ReentrantLock();
-  /** Records received, not yet unwrapped; kept ready to read (position..limit). */
-  private ByteBuffer netIn;
-  /** Plaintext unwrapped, not yet read by the caller; ready to read (position..limit). */
-  private ByteBuffer appIn;
-  private boolean inboundDone;
-  /** Why the peer ended its side, once the reader knows: its alert, or a closed socket. */
-  private volatile IOException inboundFailure;
-  private final CountDownLatch inboundEnded = new CountDownLatch(1);
+  private final TlsReader reader;
 
   /** Guards netOut and outboundClosed (the handshake holds handshakeLock instead). */
   private final ReentrantLock wrapLock = new ReentrantLock();
@@ -108,6 +96,7 @@ final class TlsSocket implements Http2Socket {
     socket.setTcpNoDelay(true);
     this.rawIn = socket.getInputStream();
     this.rawOut = socket.getOutputStream();
+    this.reader = new TlsReader(socket, engine, rawIn, client, this::schedulePostHandshakeWrap);
   }
 
   /** The server side on an accepted socket; the handshake happens at the first read or write. */
@@ -208,6 +197,7 @@ final class TlsSocket implements Http2Socket {
       }
       session = engine.getSession();
       packetSize = session.getPacketBufferSize();
+      reader.handshakeDone(session);
       handshakeDone = true;
     } finally {
       handshakeLock.unlock();
@@ -238,8 +228,7 @@ final class TlsSocket implements Http2Socket {
 
   private void runHandshake() throws IOException {
     int packet = engine.getSession().getPacketBufferSize();
-    netIn = ByteBuffer.allocate(2 * packet).flip();
-    appIn = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize()).flip();
+    reader.allocateBuffers(packet, engine.getSession().getApplicationBufferSize());
     netOut = ByteBuffer.allocate(2 * packet);
     boolean firstWrap = true;
     boolean firstBytesChecked = false;
@@ -267,11 +256,11 @@ final class TlsSocket implements Http2Socket {
             }
           }
           case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
-            SSLEngineResult result = unwrapToAppIn();
+            SSLEngineResult result = reader.unwrapToAppIn();
             status = result.getHandshakeStatus();
             switch (result.getStatus()) {
               case BUFFER_UNDERFLOW -> {
-                if (!fillNetIn()) {
+                if (!reader.receive()) {
                   throw new EOFException("closed during the handshake");
                 }
                 if (!firstBytesChecked) {
@@ -279,13 +268,13 @@ final class TlsSocket implements Http2Socket {
                   checkFirstByte();
                 }
               }
-              case BUFFER_OVERFLOW -> appIn = grow(appIn, engine.getSession().getApplicationBufferSize());
+              case BUFFER_OVERFLOW -> reader.growPlaintextBuffer();
               case CLOSED -> throw new SSLHandshakeException("the peer closed TLS during the handshake");
               case OK -> {}
             }
           }
           case NEED_TASK -> {
-            runDelegatedTasks();
+            runDelegatedTasks(engine);
             status = engine.getHandshakeStatus();
           }
           case FINISHED -> status = engine.getHandshakeStatus(); // a session ticket may follow
@@ -325,6 +314,7 @@ final class TlsSocket implements Http2Socket {
 
   /** A peer that does not speak TLS is told so at its first byte, not by a confusing alert. */
   private void checkFirstByte() throws IOException {
+    ByteBuffer netIn = reader.received();
     int first = netIn.get(netIn.position()) & 0xff;
     if (client) {
       if (first < 0x14 || first > 0x17) {
@@ -368,7 +358,8 @@ final class TlsSocket implements Http2Socket {
     }
   }
 
-  private void runDelegatedTasks() {
+  /** Delegated tasks are handshake work, wherever the engine asks for them: run here and now. */
+  static void runDelegatedTasks(SSLEngine engine) {
     Runnable task;
     while ((task = engine.getDelegatedTask()) != null) {
       task.run();
@@ -386,188 +377,7 @@ final class TlsSocket implements Http2Socket {
     if (!handshakeDone) {
       handshake();
     }
-    readLock.lock();
-    try {
-      int n = readLocked(b, off, len);
-      if (n < 0) {
-        inboundEnded.countDown();
-      }
-      return n;
-    } catch (IOException e) {
-      inboundFailure = e;
-      inboundEnded.countDown();
-      throw e;
-    } finally {
-      readLock.unlock();
-    }
-  }
-
-  private int readLocked(byte[] b, int off, int len) throws IOException {
-    while (true) {
-      if (appIn.hasRemaining()) {
-        int n = Math.min(len, appIn.remaining());
-        appIn.get(b, off, n);
-        return n;
-      }
-      if (inboundDone) {
-        return -1;
-      }
-      if (netIn.hasRemaining()) {
-        int produced = unwrapInto(ByteBuffer.wrap(b, off, len));
-        if (produced > 0) {
-          return produced;
-        }
-        if (appIn.hasRemaining() || inboundDone) {
-          continue;
-        }
-      }
-      if (!fillNetIn()) {
-        // The peer closed TCP without close_notify: HTTP/2 frames delimit themselves, so a
-        // truncation shows as a frame cut short, which the frame reader reports.
-        inboundDone = true;
-        return -1;
-      }
-    }
-  }
-
-  /**
-   * Unwraps the complete records in netIn straight into {@code dst} while they fit; a record
-   * that does not fit goes to appIn instead. Returns the bytes put in {@code dst}; 0 with
-   * nothing in appIn (and the inbound open) means netIn holds no complete record: read more.
-   */
-  private int unwrapInto(ByteBuffer dst) throws IOException {
-    int produced = 0;
-    while (netIn.hasRemaining()) {
-      SSLEngineResult result = engine.unwrap(netIn, dst);
-      produced += result.bytesProduced();
-      afterUnwrap(result);
-      switch (result.getStatus()) {
-        case OK -> {
-          if (result.bytesConsumed() == 0 && result.bytesProduced() == 0
-              && result.getHandshakeStatus() != HandshakeStatus.NEED_TASK) {
-            return produced;
-          }
-        }
-        case CLOSED -> {
-          inboundDone = true;
-          return produced;
-        }
-        case BUFFER_UNDERFLOW -> {
-          return produced;
-        }
-        case BUFFER_OVERFLOW -> {
-          if (produced > 0) {
-            return produced;
-          }
-          // The engine checks room before completeness: the record may not all be here yet.
-          SSLEngineResult.Status fallback = unwrapOneToAppIn();
-          if (fallback == SSLEngineResult.Status.BUFFER_UNDERFLOW || appIn.hasRemaining() || inboundDone) {
-            return 0;
-          }
-          // A record without application data (a session ticket, a key update): the records
-          // after it may be here already, so go on with them rather than wait for the socket.
-        }
-      }
-    }
-    return produced;
-  }
-
-  /** Unwraps one record into the (empty) appIn, growing it to the session's size if needed. */
-  private SSLEngineResult.Status unwrapOneToAppIn() throws IOException {
-    for (int attempt = 0; attempt < 2; attempt++) {
-      SSLEngineResult result = unwrapToAppIn();
-      afterUnwrap(result);
-      switch (result.getStatus()) {
-        case BUFFER_OVERFLOW -> appIn = grow(appIn, engine.getSession().getApplicationBufferSize());
-        case CLOSED -> {
-          inboundDone = true;
-          return result.getStatus();
-        }
-        default -> {
-          return result.getStatus();
-        }
-      }
-    }
-    throw new SSLException("a TLS record does not fit the session's application buffer");
-  }
-
-  private SSLEngineResult unwrapToAppIn() throws SSLException {
-    appIn.compact();
-    try {
-      return engine.unwrap(netIn, appIn);
-    } finally {
-      appIn.flip();
-    }
-  }
-
-  /** Post-handshake messages: tasks run here, an answer to send goes to a helper thread. */
-  private void afterUnwrap(SSLEngineResult result) throws IOException {
-    HandshakeStatus status = result.getHandshakeStatus();
-    if (status == HandshakeStatus.NEED_TASK) {
-      runDelegatedTasks();
-      status = engine.getHandshakeStatus();
-    }
-    if (status == HandshakeStatus.NOT_HANDSHAKING
-        || status == HandshakeStatus.FINISHED
-        || result.getStatus() == SSLEngineResult.Status.CLOSED) {
-      return;
-    }
-    if (!"TLSv1.3".equals(session.getProtocol())) {
-      String reason = "the peer started a TLS renegotiation, which HTTP/2 forbids (RFC 9113, 9.2.1)";
-      LOG.log(
-          client ? System.Logger.Level.DEBUG : System.Logger.Level.INFO,
-          "TLS connection with {0} ended: {1}",
-          socket.getRemoteSocketAddress(),
-          reason);
-      throw new SSLProtocolException(reason);
-    }
-    if (status == HandshakeStatus.NEED_WRAP) {
-      schedulePostHandshakeWrap(); // a KeyUpdate to answer
-    }
-  }
-
-  private void schedulePostHandshakeWrap() {
-    if (postHandshakeWrapScheduled.compareAndSet(false, true)) {
-      Thread.ofVirtual().name("tls-post-handshake").start(this::postHandshakeWrap);
-    }
-  }
-
-  private void postHandshakeWrap() {
-    wrapLock.lock();
-    try {
-      postHandshakeWrapScheduled.set(false);
-      // A write since may have carried it out already; then this wraps nothing.
-      for (int i = 0; i < 4 && !outboundClosed && engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP; i++) {
-        ensureRoomForRecord();
-        SSLEngineResult result = engine.wrap(EMPTY, netOut);
-        if (result.getStatus() != SSLEngineResult.Status.OK) {
-          break;
-        }
-      }
-      sendNetOut();
-    } catch (IOException | RuntimeException e) {
-      LOG.log(System.Logger.Level.DEBUG, "TLS post-handshake message to {0} not sent: {1}", socket.getRemoteSocketAddress(), e.getMessage());
-    } finally {
-      wrapLock.unlock();
-    }
-  }
-
-  /** Reads what the socket has into netIn, growing it when a record does not fit; false at EOF. */
-  private boolean fillNetIn() throws IOException {
-    netIn.compact();
-    try {
-      if (!netIn.hasRemaining()) {
-        netIn = growWriting(netIn, Math.max(2 * netIn.capacity(), engine.getSession().getPacketBufferSize()));
-      }
-      int n = rawIn.read(netIn.array(), netIn.arrayOffset() + netIn.position(), netIn.remaining());
-      if (n < 0) {
-        return false;
-      }
-      netIn.position(netIn.position() + n);
-      return true;
-    } finally {
-      netIn.flip();
-    }
+    return reader.read(b, off, len);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -600,26 +410,33 @@ final class TlsSocket implements Http2Socket {
     } finally {
       wrapLock.unlock();
     }
-    throw peerReasonFor(sendFailure);
+    throw reader.peerReasonFor(sendFailure);
   }
 
-  /**
-   * A write that fails because the peer closed often races its reason: a TLS 1.3 server that
-   * refuses our certificate sends its alert just after our handshake is done, then closes. The
-   * reader is about to read that alert; a moment's wait lets the failure name it rather than
-   * "broken pipe".
-   */
-  private IOException peerReasonFor(IOException writeFailure) {
+  private void schedulePostHandshakeWrap() {
+    if (postHandshakeWrapScheduled.compareAndSet(false, true)) {
+      Thread.ofVirtual().name("tls-post-handshake").start(this::postHandshakeWrap);
+    }
+  }
+
+  private void postHandshakeWrap() {
+    wrapLock.lock();
     try {
-      inboundEnded.await(200, TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      postHandshakeWrapScheduled.set(false);
+      // A write since may have carried it out already; then this wraps nothing.
+      for (int i = 0; i < 4 && !outboundClosed && engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP; i++) {
+        ensureRoomForRecord();
+        SSLEngineResult result = engine.wrap(EMPTY, netOut);
+        if (result.getStatus() != SSLEngineResult.Status.OK) {
+          break;
+        }
+      }
+      sendNetOut();
+    } catch (IOException | RuntimeException e) {
+      LOG.log(System.Logger.Level.DEBUG, "TLS post-handshake message to {0} not sent: {1}", socket.getRemoteSocketAddress(), e.getMessage());
+    } finally {
+      wrapLock.unlock();
     }
-    IOException reason = inboundFailure;
-    if (reason instanceof SSLException) {
-      return new SSLException(reason.getMessage(), writeFailure);
-    }
-    return writeFailure;
   }
 
   /** Wraps all of {@code src} and sends it; wrapLock held. */
@@ -638,7 +455,7 @@ final class TlsSocket implements Http2Socket {
         case BUFFER_UNDERFLOW -> throw new SSLException("unexpected " + result);
       }
       if (result.getHandshakeStatus() == HandshakeStatus.NEED_TASK) {
-        runDelegatedTasks();
+        runDelegatedTasks(engine);
       } else if (result.bytesConsumed() == 0 && result.bytesProduced() == 0
           && result.getStatus() == SSLEngineResult.Status.OK) {
         throw new SSLException("the TLS engine wraps nothing: " + result);
