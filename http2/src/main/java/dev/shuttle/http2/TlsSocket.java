@@ -1,8 +1,5 @@
 package dev.shuttle.http2;
 
-import static dev.shuttle.http2.TlsBuffers.EMPTY;
-import static dev.shuttle.http2.TlsBuffers.ensureCapacity;
-
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,9 +10,7 @@ import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
@@ -53,10 +48,6 @@ final class TlsSocket implements Http2Socket {
   private static final byte[] NO_APPLICATION_PROTOCOL_ALERT = {0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x78};
   private static final int RECORD_TYPE_ALERT = 0x15;
   private static final int RECORD_TYPE_HANDSHAKE = 0x16;
-  /** The most records one socket write carries; larger batches go out in several writes. */
-  private static final int MAX_RECORDS_PER_WRITE = 8;
-  /** How long a close_notify may take to go out before the socket is closed regardless. */
-  private static final long CLOSE_NOTIFY_MILLIS = 1_000;
 
   private final Socket socket;
   private final SSLEngine engine;
@@ -73,20 +64,9 @@ final class TlsSocket implements Http2Socket {
   private SSLHandshakeException handshakeFailure; // guarded by handshakeLock
   private volatile SSLSession session;
   private volatile boolean closed;
-  private final AtomicBoolean postHandshakeWrapScheduled = new AtomicBoolean();
 
   private final TlsReader reader;
-
-  /** Guards netOut and outboundClosed (the handshake holds handshakeLock instead). */
-  private final ReentrantLock wrapLock = new ReentrantLock();
-  /** Records wrapped, not yet written; filled from 0 to position. */
-  private ByteBuffer netOut;
-  private boolean outboundClosed;
-  /**
-   * The session's packet buffer size, kept here: asking the engine takes its lock, which the
-   * reader holds while it decrypts. Refreshed when a wrap says the buffer is too small.
-   */
-  private int packetSize;
+  private final TlsWriter writer;
 
   private TlsSocket(Socket socket, SSLEngine engine, boolean client, long handshakeTimeoutNanos) throws IOException {
     this.socket = socket;
@@ -96,7 +76,8 @@ final class TlsSocket implements Http2Socket {
     socket.setTcpNoDelay(true);
     this.rawIn = socket.getInputStream();
     this.rawOut = socket.getOutputStream();
-    this.reader = new TlsReader(socket, engine, rawIn, client, this::schedulePostHandshakeWrap);
+    this.reader = new TlsReader(socket, engine, rawIn, client, this::answerPostHandshake);
+    this.writer = new TlsWriter(socket, engine, rawOut, reader);
   }
 
   /** The server side on an accepted socket; the handshake happens at the first read or write. */
@@ -171,7 +152,8 @@ final class TlsSocket implements Http2Socket {
       // Closing the socket at the deadline bounds reads and writes alike: a silent client, and
       // one that does not read our flight, both end there.
       CompletableFuture<Void> deadline =
-          CompletableFuture.runAsync(this::handshakeTimedOut, delayed(handshakeTimeoutNanos));
+          CompletableFuture.runAsync(
+              this::handshakeTimedOut, CompletableFuture.delayedExecutor(handshakeTimeoutNanos, TimeUnit.NANOSECONDS, Runnable::run));
       try {
         runHandshake();
         if (!deadline.cancel(false) || handshakeTimedOut) {
@@ -190,13 +172,13 @@ final class TlsSocket implements Http2Socket {
               socket.getRemoteSocketAddress(),
               reason);
         }
-        closeQuietly();
+        closeQuietly(socket);
         throw handshakeFailure;
       } finally {
         deadline.cancel(false);
       }
       session = engine.getSession();
-      packetSize = session.getPacketBufferSize();
+      writer.handshakeDone(session);
       reader.handshakeDone(session);
       handshakeDone = true;
     } finally {
@@ -206,7 +188,7 @@ final class TlsSocket implements Http2Socket {
 
   private void handshakeTimedOut() {
     handshakeTimedOut = true;
-    closeQuietly();
+    closeQuietly(socket);
   }
 
   private String reason(Exception e) {
@@ -229,7 +211,7 @@ final class TlsSocket implements Http2Socket {
   private void runHandshake() throws IOException {
     int packet = engine.getSession().getPacketBufferSize();
     reader.allocateBuffers(packet, engine.getSession().getApplicationBufferSize());
-    netOut = ByteBuffer.allocate(2 * packet);
+    writer.allocateBuffer(packet);
     boolean firstWrap = true;
     boolean firstBytesChecked = false;
     try {
@@ -242,17 +224,14 @@ final class TlsSocket implements Http2Socket {
               refuseUnlessH2Offered();
             }
             firstWrap = false;
-            SSLEngineResult result = engine.wrap(EMPTY, netOut);
+            SSLEngineResult result = writer.wrapHandshake();
             status = result.getHandshakeStatus();
-            if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-              sendNetOut();
-              netOut = ensureCapacity(netOut, engine.getSession().getPacketBufferSize());
-            } else if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
-              sendNetOut();
+            if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
+              writer.sendWrapped();
               throw new SSLHandshakeException("the TLS engine closed during the handshake");
             }
             if (status != HandshakeStatus.NEED_WRAP) {
-              sendNetOut(); // one write per flight
+              writer.sendWrapped(); // one write per flight
             }
           }
           case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
@@ -281,16 +260,16 @@ final class TlsSocket implements Http2Socket {
           case NOT_HANDSHAKING -> {}
         }
       }
-      sendNetOut();
+      writer.sendWrapped();
     } catch (SSLException e) {
       if (!(e instanceof Refused)) {
-        sendPendingAlert();
+        writer.sendPendingAlert();
       }
       throw e;
     }
     String protocol = engine.getApplicationProtocol();
     if (!H2.equals(protocol)) {
-      closeOutboundQuietly();
+      writer.closeOutboundQuietly();
       throw new Refused(
           client
               ? "the server did not agree to HTTP/2 over TLS (ALPN h2)"
@@ -340,24 +319,6 @@ final class TlsSocket implements Http2Socket {
     throw new Refused("the client does not speak TLS (first byte 0x" + Integer.toHexString(first) + ")");
   }
 
-  /** After the engine failed: its fatal alert, if it made one, goes out before we close. */
-  private void sendPendingAlert() {
-    try {
-      for (int i = 0; i < 4 && !engine.isOutboundDone(); i++) {
-        SSLEngineResult result = engine.wrap(EMPTY, netOut);
-        if (result.bytesProduced() == 0 && result.getStatus() != SSLEngineResult.Status.BUFFER_OVERFLOW) {
-          break;
-        }
-        if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-          sendNetOut();
-        }
-      }
-      sendNetOut();
-    } catch (IOException | RuntimeException ignored) {
-      // The connection is failing anyway.
-    }
-  }
-
   /** Delegated tasks are handshake work, wherever the engine asks for them: run here and now. */
   static void runDelegatedTasks(SSLEngine engine) {
     Runnable task;
@@ -391,92 +352,12 @@ final class TlsSocket implements Http2Socket {
     if (len == 0) {
       return;
     }
-    IOException sendFailure;
-    wrapLock.lock();
-    try {
-      if (outboundClosed) {
-        throw new SocketException("TLS output is closed");
-      }
-      int records = Math.min(MAX_RECORDS_PER_WRITE, 1 + len / (16 * 1024));
-      netOut = ensureCapacity(netOut, records * packetSize);
-      try {
-        wrapAll(ByteBuffer.wrap(b, off, len));
-        return;
-      } catch (SSLException e) {
-        throw e;
-      } catch (IOException e) {
-        sendFailure = e;
-      }
-    } finally {
-      wrapLock.unlock();
-    }
-    throw reader.peerReasonFor(sendFailure);
+    writer.write(b, off, len);
   }
 
-  private void schedulePostHandshakeWrap() {
-    if (postHandshakeWrapScheduled.compareAndSet(false, true)) {
-      Thread.ofVirtual().name("tls-post-handshake").start(this::postHandshakeWrap);
-    }
-  }
-
-  private void postHandshakeWrap() {
-    wrapLock.lock();
-    try {
-      postHandshakeWrapScheduled.set(false);
-      // A write since may have carried it out already; then this wraps nothing.
-      for (int i = 0; i < 4 && !outboundClosed && engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP; i++) {
-        ensureRoomForRecord();
-        SSLEngineResult result = engine.wrap(EMPTY, netOut);
-        if (result.getStatus() != SSLEngineResult.Status.OK) {
-          break;
-        }
-      }
-      sendNetOut();
-    } catch (IOException | RuntimeException e) {
-      LOG.log(System.Logger.Level.DEBUG, "TLS post-handshake message to {0} not sent: {1}", socket.getRemoteSocketAddress(), e.getMessage());
-    } finally {
-      wrapLock.unlock();
-    }
-  }
-
-  /** Wraps all of {@code src} and sends it; wrapLock held. */
-  private void wrapAll(ByteBuffer src) throws IOException {
-    while (src.hasRemaining()) {
-      ensureRoomForRecord();
-      SSLEngineResult result = engine.wrap(src, netOut);
-      switch (result.getStatus()) {
-        case OK -> {}
-        case BUFFER_OVERFLOW -> {
-          sendNetOut();
-          packetSize = engine.getSession().getPacketBufferSize();
-          netOut = ensureCapacity(netOut, packetSize);
-        }
-        case CLOSED -> throw new SocketException("TLS connection is closed");
-        case BUFFER_UNDERFLOW -> throw new SSLException("unexpected " + result);
-      }
-      if (result.getHandshakeStatus() == HandshakeStatus.NEED_TASK) {
-        runDelegatedTasks(engine);
-      } else if (result.bytesConsumed() == 0 && result.bytesProduced() == 0
-          && result.getStatus() == SSLEngineResult.Status.OK) {
-        throw new SSLException("the TLS engine wraps nothing: " + result);
-      }
-    }
-    sendNetOut();
-  }
-
-  /** The engine wraps only into room for a whole record of the largest size; wrapLock held. */
-  private void ensureRoomForRecord() throws IOException {
-    if (netOut.remaining() < packetSize) {
-      sendNetOut();
-      netOut = ensureCapacity(netOut, packetSize);
-    }
-  }
-
-  private void sendNetOut() throws IOException {
-    if (netOut.position() > 0) {
-      rawOut.write(netOut.array(), netOut.arrayOffset(), netOut.position());
-      netOut.clear();
-    }
+  /** The reader's KeyUpdate answers go to the writer, which is built after it. */
+  private void answerPostHandshake() {
+    writer.schedulePostHandshakeWrap();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -486,12 +367,7 @@ final class TlsSocket implements Http2Socket {
   @Override
   public void shutdownOutput() throws IOException {
     if (handshakeDone) {
-      wrapLock.lock();
-      try {
-        sendCloseNotify();
-      } finally {
-        wrapLock.unlock();
-      }
+      writer.closeNotify();
     }
     if (!socket.isClosed() && !socket.isOutputShutdown()) {
       socket.shutdownOutput();
@@ -510,63 +386,20 @@ final class TlsSocket implements Http2Socket {
     }
     closed = true;
     try {
-      if (handshakeDone && wrapLock.tryLock()) {
-        CompletableFuture<Void> guard =
-            CompletableFuture.runAsync(this::closeQuietly, delayed(TimeUnit.MILLISECONDS.toNanos(CLOSE_NOTIFY_MILLIS)));
-        try {
-          sendCloseNotify();
-        } catch (IOException e) {
-          // The peer is gone: nothing to tell it.
-        } finally {
-          guard.cancel(false);
-          wrapLock.unlock();
-        }
+      if (handshakeDone) {
+        writer.closeNotifyUnlessWriting();
       }
     } finally {
       socket.close();
     }
   }
 
-  /** Guarded by wrapLock. */
-  private void sendCloseNotify() throws IOException {
-    if (outboundClosed) {
-      return;
-    }
-    outboundClosed = true;
-    engine.closeOutbound();
-    for (int i = 0; i < 4 && !engine.isOutboundDone(); i++) {
-      ensureRoomForRecord();
-      SSLEngineResult result = engine.wrap(EMPTY, netOut);
-      if (result.bytesProduced() == 0) {
-        break;
-      }
-    }
-    sendNetOut();
-  }
-
-  private void closeOutboundQuietly() {
-    try {
-      outboundClosed = true;
-      engine.closeOutbound();
-      sendPendingAlert();
-    } catch (RuntimeException ignored) {
-      // Closing anyway.
-    }
-  }
-
-  private void closeQuietly() {
+  static void closeQuietly(Socket socket) {
     try {
       socket.close();
     } catch (IOException ignored) {
       // Nothing more to free.
     }
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Buffers and helpers.
-
-  private static Executor delayed(long nanos) {
-    return CompletableFuture.delayedExecutor(nanos, TimeUnit.NANOSECONDS, Runnable::run);
   }
 
   /** A handshake we end on purpose: no engine alert follows it, and its message is the reason. */
