@@ -230,7 +230,7 @@ final class TlsReader {
   private void afterUnwrap(SSLEngineResult result) throws IOException {
     HandshakeStatus status = result.getHandshakeStatus();
     if (status == HandshakeStatus.NEED_TASK) {
-      TlsSocket.runDelegatedTasks(engine);
+      TlsHandshake.runDelegatedTasks(engine);
       status = engine.getHandshakeStatus();
     }
     if (status == HandshakeStatus.NOT_HANDSHAKING

@@ -1,83 +1,62 @@
 package dev.shuttle.http2;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketAddress;
-import java.net.SocketException;
-import java.nio.ByteBuffer;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLEngineResult;
-import javax.net.ssl.SSLEngineResult.HandshakeStatus;
-import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSession;
 
 /**
  * HTTP/2 over TLS on a TCP socket, with the JDK's {@link SSLEngine} (no SSLSocket, no native
- * code).
+ * code). This class owns the socket and the engine, wires the three parts that use them, and
+ * closes:
  *
- * <p>The handshake runs once, on the first thread that reads or writes (a server's connection
- * threads, never its accept thread), or at once for a client ({@link #client}); a deadline
- * closes the socket of a handshake that does not finish in time, whether the peer is silent or
- * does not read. Before it, the first bytes are checked: a cleartext HTTP/2 client on a TLS port
- * gets a cleartext GOAWAY saying so ({@link CleartextRefusal}), a client or server that does not
- * speak TLS a clear error, and a client that does not offer ALPN {@code h2} a {@code
- * no_application_protocol} alert.
+ * <ul>
+ *   <li>{@link TlsHandshake} runs once, on the first thread that reads or writes (a server's
+ *       connection threads, never its accept thread), or at once for a client ({@link #client}),
+ *       with a deadline; it refuses peers that do not speak TLS and clients without ALPN {@code
+ *       h2}.
+ *   <li>{@link TlsReader} unwraps records into the caller's plaintext and handles post-handshake
+ *       messages; a KeyUpdate to answer goes to the writer, so that the reader never blocks on
+ *       the socket's send side.
+ *   <li>{@link TlsWriter} wraps each {@link OutputStream#write} call (one batch of frames from the
+ *       connection's writer) into as few records as TLS allows and sends it with one socket
+ *       write.
+ * </ul>
  *
- * <p>After it, reads and writes run concurrently: unwrap under {@code readLock}, wrap under
- * {@code wrapLock}. Each {@link OutputStream#write} call (one batch of frames from the
- * connection's writer) is wrapped into as few records as TLS allows and sent with one socket
- * write. Reads decrypt straight into the caller's array when a record fits there, and keep the
- * rest for the next read. Post-handshake messages are handled as they come: TLS 1.3 session
- * tickets are absorbed by the engine, and a KeyUpdate that must be answered is wrapped by a
- * short-lived virtual thread, so that the reader never blocks on the socket's send side. A TLS
- * 1.2 renegotiation ends the connection (RFC 9113, 9.2.1).
+ * <p>Locking: the handshake holds {@code handshakeLock} (in TlsHandshake) while it uses the
+ * reader's and the writer's buffers. After it, reads and writes run concurrently: unwrap under
+ * the reader's {@code readLock}, wrap under the writer's {@code wrapLock}; neither side takes the
+ * other's lock. Closing sends close_notify under {@code wrapLock}, and {@link #close} only if no
+ * write holds it, since closing the socket is what frees a write blocked by a peer that does not
+ * read.
  */
 final class TlsSocket implements Http2Socket {
   /** The one logger of the TLS layer, its parts' lines included: logging configurations name it. */
   static final System.Logger LOG = System.getLogger(TlsSocket.class.getName());
+  /** The ALPN protocol id of HTTP/2 over TLS, the only one offered and accepted. */
   static final String H2 = "h2";
-  /** A plaintext fatal no_application_protocol(120) alert, valid before the server's first flight. */
-  private static final byte[] NO_APPLICATION_PROTOCOL_ALERT = {0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x78};
-  private static final int RECORD_TYPE_ALERT = 0x15;
-  private static final int RECORD_TYPE_HANDSHAKE = 0x16;
 
   private final Socket socket;
-  private final SSLEngine engine;
-  private final boolean client;
-  private final long handshakeTimeoutNanos;
-  private final InputStream rawIn;
-  private final OutputStream rawOut;
-  private final InputStream input = new Input();
-  private final OutputStream output = new Output();
-
-  private final ReentrantLock handshakeLock = new ReentrantLock();
-  private volatile boolean handshakeDone;
-  private volatile boolean handshakeTimedOut;
-  private SSLHandshakeException handshakeFailure; // guarded by handshakeLock
-  private volatile SSLSession session;
-  private volatile boolean closed;
-
   private final TlsReader reader;
   private final TlsWriter writer;
+  private final TlsHandshake handshake;
+  private final InputStream input = new Input();
+  private final OutputStream output = new Output();
+  private volatile boolean closed;
 
   private TlsSocket(Socket socket, SSLEngine engine, boolean client, long handshakeTimeoutNanos) throws IOException {
     this.socket = socket;
-    this.engine = engine;
-    this.client = client;
-    this.handshakeTimeoutNanos = handshakeTimeoutNanos;
     socket.setTcpNoDelay(true);
-    this.rawIn = socket.getInputStream();
-    this.rawOut = socket.getOutputStream();
+    InputStream rawIn = socket.getInputStream();
+    OutputStream rawOut = socket.getOutputStream();
     this.reader = new TlsReader(socket, engine, rawIn, client, this::answerPostHandshake);
     this.writer = new TlsWriter(socket, engine, rawOut, reader);
+    this.handshake =
+        new TlsHandshake(socket, engine, rawIn, rawOut, client, handshakeTimeoutNanos, reader, writer, () -> closed);
   }
 
   /** The server side on an accepted socket; the handshake happens at the first read or write. */
@@ -125,7 +104,7 @@ final class TlsSocket implements Http2Socket {
   /** The session once the handshake is done; null before. */
   @Override
   public SSLSession tlsSession() {
-    return session;
+    return handshake.session();
   }
 
   @Override
@@ -133,198 +112,9 @@ final class TlsSocket implements Http2Socket {
     return "tls " + socket.getLocalSocketAddress() + " <-> " + socket.getRemoteSocketAddress();
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // Handshake.
-
   /** Runs the handshake if no thread has yet; fails as it failed for the first thread. */
   void handshake() throws IOException {
-    if (handshakeDone) {
-      return;
-    }
-    handshakeLock.lock();
-    try {
-      if (handshakeDone) {
-        return;
-      }
-      if (handshakeFailure != null) {
-        throw new SSLHandshakeException(handshakeFailure.getMessage());
-      }
-      // Closing the socket at the deadline bounds reads and writes alike: a silent client, and
-      // one that does not read our flight, both end there.
-      CompletableFuture<Void> deadline =
-          CompletableFuture.runAsync(
-              this::handshakeTimedOut, CompletableFuture.delayedExecutor(handshakeTimeoutNanos, TimeUnit.NANOSECONDS, Runnable::run));
-      try {
-        runHandshake();
-        if (!deadline.cancel(false) || handshakeTimedOut) {
-          throw new SocketException("closed at the handshake deadline"); // finished just too late
-        }
-      } catch (IOException | RuntimeException e) {
-        String reason = reason(e);
-        handshakeFailure = new SSLHandshakeException(client ? "TLS handshake failed: " + reason : reason);
-        handshakeFailure.initCause(e);
-        if (!closed || handshakeTimedOut) {
-          // One line, no stack trace: a peer's mistake is not our bug. A client's caller gets
-          // the reason in its status, so the client logs it for debugging only.
-          LOG.log(
-              client ? System.Logger.Level.DEBUG : System.Logger.Level.INFO,
-              "TLS handshake with {0} failed: {1}",
-              socket.getRemoteSocketAddress(),
-              reason);
-        }
-        closeQuietly(socket);
-        throw handshakeFailure;
-      } finally {
-        deadline.cancel(false);
-      }
-      session = engine.getSession();
-      writer.handshakeDone(session);
-      reader.handshakeDone(session);
-      handshakeDone = true;
-    } finally {
-      handshakeLock.unlock();
-    }
-  }
-
-  private void handshakeTimedOut() {
-    handshakeTimedOut = true;
-    closeQuietly(socket);
-  }
-
-  private String reason(Exception e) {
-    String reason;
-    if (handshakeTimedOut) {
-      reason = "no TLS handshake within " + TimeUnit.NANOSECONDS.toMillis(handshakeTimeoutNanos) + " ms";
-    } else if (e instanceof Refused) {
-      reason = e.getMessage();
-    } else if (e instanceof EOFException) {
-      reason = client
-          ? "the server closed the connection during the TLS handshake (is it a plaintext port?)"
-          : "the client closed the connection during the TLS handshake";
-    } else {
-      reason = e.getMessage() == null ? e.toString() : e.getMessage();
-    }
-    // The JDK names its internal exception class inside the text; the words after it say it all.
-    return reason.replace("sun.security.provider.certpath.SunCertPathBuilderException: ", "");
-  }
-
-  private void runHandshake() throws IOException {
-    int packet = engine.getSession().getPacketBufferSize();
-    reader.allocateBuffers(packet, engine.getSession().getApplicationBufferSize());
-    writer.allocateBuffer(packet);
-    boolean firstWrap = true;
-    boolean firstBytesChecked = false;
-    try {
-      engine.beginHandshake();
-      HandshakeStatus status = engine.getHandshakeStatus();
-      while (status != HandshakeStatus.NOT_HANDSHAKING) {
-        switch (status) {
-          case NEED_WRAP -> {
-            if (!client && firstWrap) {
-              refuseUnlessH2Offered();
-            }
-            firstWrap = false;
-            SSLEngineResult result = writer.wrapHandshake();
-            status = result.getHandshakeStatus();
-            if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
-              writer.sendWrapped();
-              throw new SSLHandshakeException("the TLS engine closed during the handshake");
-            }
-            if (status != HandshakeStatus.NEED_WRAP) {
-              writer.sendWrapped(); // one write per flight
-            }
-          }
-          case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
-            SSLEngineResult result = reader.unwrapToAppIn();
-            status = result.getHandshakeStatus();
-            switch (result.getStatus()) {
-              case BUFFER_UNDERFLOW -> {
-                if (!reader.receive()) {
-                  throw new EOFException("closed during the handshake");
-                }
-                if (!firstBytesChecked) {
-                  firstBytesChecked = true;
-                  checkFirstByte();
-                }
-              }
-              case BUFFER_OVERFLOW -> reader.growPlaintextBuffer();
-              case CLOSED -> throw new SSLHandshakeException("the peer closed TLS during the handshake");
-              case OK -> {}
-            }
-          }
-          case NEED_TASK -> {
-            runDelegatedTasks(engine);
-            status = engine.getHandshakeStatus();
-          }
-          case FINISHED -> status = engine.getHandshakeStatus(); // a session ticket may follow
-          case NOT_HANDSHAKING -> {}
-        }
-      }
-      writer.sendWrapped();
-    } catch (SSLException e) {
-      if (!(e instanceof Refused)) {
-        writer.sendPendingAlert();
-      }
-      throw e;
-    }
-    String protocol = engine.getApplicationProtocol();
-    if (!H2.equals(protocol)) {
-      writer.closeOutboundQuietly();
-      throw new Refused(
-          client
-              ? "the server did not agree to HTTP/2 over TLS (ALPN h2)"
-              : "the client did not negotiate HTTP/2 (ALPN h2)");
-    }
-  }
-
-  /**
-   * Before the server's first flight: a client that offered no ALPN at all would get through the
-   * JDK's handshake (one that offered other protocols only is refused by the JDK itself), so it
-   * gets the alert here, in plaintext, which is what it would be at this point.
-   */
-  private void refuseUnlessH2Offered() throws IOException {
-    String offered = engine.getHandshakeApplicationProtocol();
-    if (offered != null && !offered.equals(H2)) {
-      rawOut.write(NO_APPLICATION_PROTOCOL_ALERT);
-      rawOut.flush();
-      throw new Refused("the client did not offer HTTP/2 (ALPN h2); sent no_application_protocol");
-    }
-  }
-
-  /** A peer that does not speak TLS is told so at its first byte, not by a confusing alert. */
-  private void checkFirstByte() throws IOException {
-    ByteBuffer netIn = reader.received();
-    int first = netIn.get(netIn.position()) & 0xff;
-    if (client) {
-      if (first < 0x14 || first > 0x17) {
-        throw new Refused("the server did not answer with TLS (is it a plaintext port?)");
-      }
-      return;
-    }
-    if (first == RECORD_TYPE_HANDSHAKE) {
-      return;
-    }
-    if (CleartextRefusal.isCleartextPreface(netIn.array(), netIn.arrayOffset() + netIn.position(), netIn.remaining())) {
-      try {
-        CleartextRefusal.answer(netIn.array(), netIn.arrayOffset() + netIn.position(), netIn.remaining(), rawIn, rawOut);
-        socket.shutdownOutput();
-      } catch (IOException e) {
-        // The client is gone already; the refusal is logged all the same.
-      }
-      throw new Refused("the client sent cleartext HTTP/2 to this TLS port");
-    }
-    if (first == RECORD_TYPE_ALERT || first == 0x14 || first == 0x17) {
-      throw new Refused("the client did not start with a TLS ClientHello (record type " + first + ")");
-    }
-    throw new Refused("the client does not speak TLS (first byte 0x" + Integer.toHexString(first) + ")");
-  }
-
-  /** Delegated tasks are handshake work, wherever the engine asks for them: run here and now. */
-  static void runDelegatedTasks(SSLEngine engine) {
-    Runnable task;
-    while ((task = engine.getDelegatedTask()) != null) {
-      task.run();
-    }
+    handshake.runOnce();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -335,8 +125,8 @@ final class TlsSocket implements Http2Socket {
     if (len == 0) {
       return 0;
     }
-    if (!handshakeDone) {
-      handshake();
+    if (!handshake.isDone()) {
+      handshake.runOnce();
     }
     return reader.read(b, off, len);
   }
@@ -346,8 +136,8 @@ final class TlsSocket implements Http2Socket {
 
   private void write(byte[] b, int off, int len) throws IOException {
     Objects.checkFromIndexSize(off, len, b.length);
-    if (!handshakeDone) {
-      handshake();
+    if (!handshake.isDone()) {
+      handshake.runOnce();
     }
     if (len == 0) {
       return;
@@ -366,7 +156,7 @@ final class TlsSocket implements Http2Socket {
   /** Sends close_notify, then TCP FIN; reads still work. */
   @Override
   public void shutdownOutput() throws IOException {
-    if (handshakeDone) {
+    if (handshake.isDone()) {
       writer.closeNotify();
     }
     if (!socket.isClosed() && !socket.isOutputShutdown()) {
@@ -386,7 +176,7 @@ final class TlsSocket implements Http2Socket {
     }
     closed = true;
     try {
-      if (handshakeDone) {
+      if (handshake.isDone()) {
         writer.closeNotifyUnlessWriting();
       }
     } finally {
@@ -399,13 +189,6 @@ final class TlsSocket implements Http2Socket {
       socket.close();
     } catch (IOException ignored) {
       // Nothing more to free.
-    }
-  }
-
-  /** A handshake we end on purpose: no engine alert follows it, and its message is the reason. */
-  private static final class Refused extends SSLHandshakeException {
-    Refused(String reason) {
-      super(reason);
     }
   }
 

@@ -168,7 +168,10 @@ final class TlsWriter {
       sendWrapped();
     } catch (IOException | RuntimeException e) {
       TlsSocket.LOG.log(
-          System.Logger.Level.DEBUG, "TLS post-handshake message to {0} not sent: {1}", socket.getRemoteSocketAddress(), e.getMessage());
+          System.Logger.Level.DEBUG,
+          "TLS post-handshake message to {0} not sent: {1}",
+          socket.getRemoteSocketAddress(),
+          e.getMessage());
     } finally {
       wrapLock.unlock();
     }
@@ -190,7 +193,7 @@ final class TlsWriter {
         case BUFFER_UNDERFLOW -> throw new SSLException("unexpected " + result);
       }
       if (result.getHandshakeStatus() == HandshakeStatus.NEED_TASK) {
-        TlsSocket.runDelegatedTasks(engine);
+        TlsHandshake.runDelegatedTasks(engine);
       } else if (result.bytesConsumed() == 0 && result.bytesProduced() == 0
           && result.getStatus() == SSLEngineResult.Status.OK) {
         throw new SSLException("the TLS engine wraps nothing: " + result);
