@@ -27,10 +27,10 @@ import javax.net.ssl.SSLSession;
  * 9113, 9.2.1).
  *
  * <p>Locking: {@code readLock} guards {@code netIn}, {@code appIn} and {@code inboundDone}; it is
- * the only lock taken here, so a read never waits on a write. The handshake uses these buffers
- * before any read, holding its own lock instead (the methods marked so below); its done flag,
- * volatile, publishes them to the reading thread. {@code inboundFailure} and {@code
- * inboundEnded} are read by writers without the lock.
+ * the only one of our locks taken here, so a read never waits for a write to let go of one. The
+ * handshake uses these buffers before any read, holding its own lock instead (the methods marked
+ * so below); its done flag, volatile, publishes them to the reading thread. {@code
+ * inboundFailure} and {@code inboundEnded} are read by writers without the lock.
  */
 final class TlsReader {
   private final Socket socket;

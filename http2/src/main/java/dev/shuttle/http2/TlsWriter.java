@@ -26,11 +26,11 @@ import javax.net.ssl.SSLSession;
  * the socket's send side) and close_notify.
  *
  * <p>Locking: {@code wrapLock} guards {@code netOut}, {@code outboundClosed} and {@code
- * packetSize}; it is the only lock taken here, so a write never waits on a read. The handshake
- * uses them before any write, holding its own lock instead (the methods marked so below); its
- * done flag, volatile, publishes them to the writing threads. A close takes {@code wrapLock}
- * only if it is free: a write in progress may be blocked by a peer that does not read, and
- * closing the socket is what frees it.
+ * packetSize}; it is the only one of our locks taken here, so a write never waits for a read to
+ * let go of one. The handshake uses them before any write, holding its own lock instead (the
+ * methods marked so below); its done flag, volatile, publishes them to the writing threads. A
+ * close takes {@code wrapLock} only if it is free: a write in progress may be blocked by a peer
+ * that does not read, and closing the socket is what frees it.
  */
 final class TlsWriter {
   /** The most records one socket write carries; larger batches go out in several writes. */
