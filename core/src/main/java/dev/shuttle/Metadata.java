@@ -252,16 +252,14 @@ public final class Metadata {
 
   /**
    * Adds an entry received from the wire. A binary value that is not valid base64 is rejected
-   * with {@link IllegalArgumentException}; text values are taken as sent.
+   * with {@link IllegalArgumentException} and the metadata left as it was; text values are taken
+   * as sent.
    */
   public void addWireEntry(String key, String wireValue) {
-    if (isBinaryKey(key)) {
-      keys.add(key);
-      values.add(Base64Codec.decode(wireValue));
-    } else {
-      keys.add(key);
-      values.add(wireValue);
-    }
+    // Decoded before anything is added: a value that fails must leave keys and values paired.
+    Object value = isBinaryKey(key) ? Base64Codec.decode(wireValue) : wireValue;
+    keys.add(key);
+    values.add(value);
   }
 
   public static boolean isBinaryKey(String key) {

@@ -50,9 +50,16 @@ import java.util.concurrent.TimeUnit;
  * connection is served while others have spent the budget). A message that does not fit fails
  * its call with {@code RESOURCE_EXHAUSTED}; no window is returned for it. Each connection also
  * holds its HTTP/2 buffers (see {@link Http2Config}): a 64 KiB read buffer, one header block
- * while it arrives, and its write queue, bounded by {@code maxQueuedBytes}. At most
- * {@link Builder#maxConcurrentCallsPerConnection} handlers run per connection: a call's slot is
- * freed when its handler returns, not when the client resets the stream.
+ * while it arrives, and its write queue, bounded by {@code maxQueuedBytes}.
+ *
+ * <p><b>Handlers.</b> A connection has {@link Builder#maxConcurrentCallsPerConnection} call
+ * slots. A call holds its slot while its handler runs; a call that ends early (cancelled by the
+ * client, past its deadline, reset) wakes its handler (see
+ * {@link Builder#interruptHandlersOnCancel}) and gives its slot back at once even if the
+ * handler ignores all that, for up to {@code maxConcurrentCallsPerConnection} such lingering
+ * handlers per connection; past that, a slot waits for its handler to return. So one connection
+ * runs at most twice {@code maxConcurrentCallsPerConnection} handlers at once, however fast a
+ * client resets its streams.
  */
 public final class Server implements AutoCloseable {
   /** Inbound messages larger than this are refused with {@code RESOURCE_EXHAUSTED} (grpc-java and grpc-go agree). */
@@ -358,8 +365,9 @@ public final class Server implements AutoCloseable {
       RequestBufferBudget budget = new RequestBufferBudget(total, perConnection, minBufferedRequestBytesPerConnection);
       ServerCallSettings settings =
           new ServerCallSettings(executor, maxInboundMessageSize, interruptHandlersOnCancel, compression);
-      CallDispatcher dispatcher = new CallDispatcher(methods, settings, budget);
-      return new Server(Http2Server.start(address, http2.build(), dispatcher, tls), budget);
+      Http2Config transportConfig = http2.build();
+      CallDispatcher dispatcher = new CallDispatcher(methods, settings, budget, transportConfig.maxConcurrentStreams());
+      return new Server(Http2Server.start(address, transportConfig, dispatcher, tls), budget);
     }
 
     private static long defaultBufferedRequestBytes() {

@@ -29,9 +29,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * What one call may hold on a server: its handler's stream slot until the handler returns, and
- * request bytes within the connection's and the server's budgets; and how a cancelled call's
- * handler learns of it.
+ * What one call may hold on a server: its stream slot while its handler runs (and, for a bounded
+ * number of handlers that ignore their call's early end, not past that end), and request bytes
+ * within the connection's and the server's budgets; and how a cancelled call's handler learns of it.
  */
 class ServerCallLimitsTest {
   private static final MethodDescriptor<String, String> BLOCK =
@@ -56,7 +56,7 @@ class ServerCallLimitsTest {
                   release.await();
                   break;
                 } catch (InterruptedException ignored) {
-                  // A handler that will not be stopped: its slot must stay taken anyway.
+                  // A handler that will not be stopped.
                 }
               }
               return "released";
@@ -80,29 +80,53 @@ class ServerCallLimitsTest {
   }
 
   @Test
-  void aResetCallKeepsItsSlotUntilItsHandlerReturns() throws Exception {
+  void aHandlerIgnoringItsCancellationDoesNotKeepItsSlotPastTheCallsEnd() throws Exception {
     Blocker blocker = new Blocker();
-    try (EchoServer server = EchoServer.start(b -> b.maxConcurrentCallsPerConnection(2).service(blocker.service()))) {
+    try (EchoServer server = EchoServer.start(b -> b.maxConcurrentCallsPerConnection(1).service(blocker.service()))) {
       try (RawH2 conn = RawH2.connect(server.port()).handshake()) {
-        for (int stream : new int[] {1, 3}) {
-          conn.send(headers(stream, FLAG_END_HEADERS, grpcRequest(BLOCK_PATH)), data(stream, true, grpcMessage("x")));
-        }
-        awaitTrue(() -> blocker.running.get() == 2, "both handlers run");
-        conn.send(rstStream(1, CANCEL), rstStream(3, CANCEL));
-        // The streams are closed, but their handlers still run: a third call is refused.
-        conn.send(headers(5, FLAG_END_HEADERS, grpcRequest(BLOCK_PATH)), data(5, true, grpcMessage("x")));
-        assertEquals(REFUSED_STREAM, conn.awaitReset(5).errorCode());
-        assertEquals(2, blocker.mostAtOnce.get());
+        conn.send(headers(1, FLAG_END_HEADERS, grpcRequest(BLOCK_PATH)), data(1, true, grpcMessage("x")));
+        awaitTrue(() -> blocker.running.get() == 1, "the handler runs");
+        conn.send(rstStream(1, CANCEL));
+        // The call has ended; its handler has not, yet the connection's only slot is free.
+        EchoServer.assertEchoes(conn, 3);
+        assertEquals(1, blocker.running.get(), "the handler still runs");
+      } finally {
         blocker.release.countDown();
-        awaitTrue(() -> blocker.finished.get() == 2, "the handlers return");
-        EchoServer.assertEchoes(conn, 7);
       }
       server.assertServesOtherConnections();
     }
   }
 
   @Test
-  void manyResetCallsNeverRunMoreHandlersThanTheLimit() throws Exception {
+  void pastTheLingeringBoundAResetCallKeepsItsSlotUntilItsHandlerReturns() throws Exception {
+    Blocker blocker = new Blocker();
+    try (EchoServer server = EchoServer.start(b -> b.maxConcurrentCallsPerConnection(2).service(blocker.service()))) {
+      try (RawH2 conn = RawH2.connect(server.port()).handshake()) {
+        // Two handlers linger without their slots (the bound is the stream limit, 2)...
+        for (int stream : new int[] {1, 3}) {
+          conn.send(headers(stream, FLAG_END_HEADERS, grpcRequest(BLOCK_PATH)), data(stream, true, grpcMessage("x")));
+        }
+        awaitTrue(() -> blocker.running.get() == 2, "both handlers run");
+        conn.send(rstStream(1, CANCEL), rstStream(3, CANCEL));
+        // ...and the next two keep theirs when reset: a fifth call is refused.
+        for (int stream : new int[] {5, 7}) {
+          conn.send(headers(stream, FLAG_END_HEADERS, grpcRequest(BLOCK_PATH)), data(stream, true, grpcMessage("x")));
+        }
+        awaitTrue(() -> blocker.running.get() == 4, "four handlers run");
+        conn.send(rstStream(5, CANCEL), rstStream(7, CANCEL));
+        conn.send(headers(9, FLAG_END_HEADERS, grpcRequest(BLOCK_PATH)), data(9, true, grpcMessage("x")));
+        assertEquals(REFUSED_STREAM, conn.awaitReset(9).errorCode());
+        assertEquals(4, blocker.mostAtOnce.get());
+        blocker.release.countDown();
+        awaitTrue(() -> blocker.finished.get() == 4, "the handlers return");
+        EchoServer.assertEchoes(conn, 11);
+      }
+      server.assertServesOtherConnections();
+    }
+  }
+
+  @Test
+  void manyResetCallsNeverRunMoreThanTwiceTheLimitOfHandlers() throws Exception {
     Blocker blocker = new Blocker();
     try (EchoServer server = EchoServer.start(b -> b.maxConcurrentCallsPerConnection(5).service(blocker.service()))) {
       try (RawH2 conn = RawH2.connect(server.port()).handshake()) {
@@ -114,8 +138,10 @@ class ServerCallLimitsTest {
               rstStream(stream, CANCEL)));
         }
         conn.send(frames.toArray(byte[][]::new));
-        conn.awaitReset(99);
-        assertTrue(blocker.mostAtOnce.get() <= 5, "handlers at once: " + blocker.mostAtOnce.get());
+        // Once the PING is answered the server has read every reset: no handler starts after.
+        conn.send(RawH2.ping(99));
+        conn.awaitFrame(f -> f.type() == RawH2.PING && (f.flags() & 1) != 0, "the PING ack");
+        assertTrue(blocker.mostAtOnce.get() <= 2 * 5, "handlers at once: " + blocker.mostAtOnce.get());
       } finally {
         blocker.release.countDown();
       }
@@ -258,7 +284,8 @@ class ServerCallLimitsTest {
       conn.send(
           headers(1, FLAG_END_HEADERS, grpcRequest(EchoServer.ECHO_PATH, "grpc-timeout", "0n")),
           data(1, true, grpcMessage("late")));
-      assertEquals(CANCEL, conn.awaitReset(1).errorCode());
+      RawH2.Response response = conn.awaitResponse(1);
+      assertEquals(String.valueOf(Status.Code.DEADLINE_EXCEEDED.value()), response.grpcStatus(), "answered, not just reset");
     }
   }
 

@@ -20,8 +20,8 @@ class ClashTest {
     assertEquals(
         List.of(
             "bindService", "bindService_", "class_", "default_", "equals_", "getClass_", "getRandom", "getRandomAsync",
-            "getRandom_", "hashCode_", "new_", "notify_", "of_", "serviceName", "toString_", "true_", "wait_",
-            "withTimeout_", "yield_"),
+            "getRandom_", "hashCode_", "new_", "notify_", "of_", "options_", "serviceName", "toString_", "true_", "wait_",
+            "withDeadline_", "withTimeout_", "yield_"),
         Signatures.publicMethodNames(ClashService.class));
   }
 
@@ -32,9 +32,10 @@ class ClashTest {
             "bindServiceAsync", "bindService_", "classAsync", "class_", "defaultAsync", "default_", "equalsAsync",
             "equals_", "getClassAsync", "getClass_", "getRandom", "getRandomAsync", "getRandomAsyncAsync",
             "getRandomAsync_", "getRandomAsync__", "getRandom_", "hashCodeAsync", "hashCode_", "newAsync", "new_",
-            "notify_", "of", "of_", "options", "serviceName", "serviceNameAsync", "toStringAsync", "toString_",
-            "trueAsync", "true_", "wait_", "withCompression", "withDeadline", "withMetadata", "withOptions",
-            "withResponseMetadata", "withTimeout", "withTimeoutAsync", "withTimeout_", "yieldAsync", "yield_"),
+            "notify_", "of", "of_", "options", "optionsAsync", "options_", "serviceName", "serviceNameAsync",
+            "toStringAsync", "toString_", "trueAsync", "true_", "wait_", "withCompression", "withDeadline",
+            "withDeadlineAsync", "withDeadline_", "withMetadata", "withOptions", "withResponseMetadata", "withTimeout",
+            "withTimeoutAsync", "withTimeout_", "yieldAsync", "yield_"),
         Signatures.publicMethodNames(ClashClient_.class));
   }
 
@@ -68,6 +69,6 @@ class ClashTest {
     StatusException e = assertThrows(StatusException.class, () -> service.class_(Empty.getDefaultInstance(), null));
     assertEquals(Status.Code.UNIMPLEMENTED, e.code());
     assertEquals("Method shuttle.test.kitchen.Clash/Class is unimplemented", e.status().description());
-    assertEquals(18, service.bindService().methods().size());
+    assertEquals(20, service.bindService().methods().size());
   }
 }

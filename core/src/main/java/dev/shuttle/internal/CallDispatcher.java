@@ -21,16 +21,23 @@ public final class CallDispatcher implements Http2ServerHandler {
   private final Map<String, ServerMethod<?, ?>> methodsByPath;
   private final ServerCallSettings settings;
   private final RequestBufferBudget budget;
+  private final int maxLingeringHandlers;
 
   /**
    * @param methodsByPath methods by {@code :path} ({@code /package.Service/Method})
    * @param budget what the server may buffer of requests, in all and per connection
+   * @param maxLingeringHandlers how many handlers per connection may go on after their call
+   *     ended early without holding its stream's slot (see {@link ConnectionCalls})
    */
   public CallDispatcher(
-      Map<String, ServerMethod<?, ?>> methodsByPath, ServerCallSettings settings, RequestBufferBudget budget) {
+      Map<String, ServerMethod<?, ?>> methodsByPath,
+      ServerCallSettings settings,
+      RequestBufferBudget budget,
+      int maxLingeringHandlers) {
     this.methodsByPath = Map.copyOf(methodsByPath);
     this.settings = settings;
     this.budget = budget;
+    this.maxLingeringHandlers = maxLingeringHandlers;
   }
 
   @Override
@@ -70,20 +77,20 @@ public final class CallDispatcher implements Http2ServerHandler {
       }
     }
     ServerCall<?, ?> call =
-        new ServerCall<>(stream, serverMethod, headers, timeoutNanos, settings, connectionBudget(stream.connection()));
+        new ServerCall<>(stream, serverMethod, headers, timeoutNanos, settings, connectionCalls(stream.connection()));
     stream.attach(call);
     call.begin(endStream);
     return call;
   }
 
-  /** The connection's share of the budget, made on its first call (on its reader thread). */
-  private RequestBufferBudget.Connection connectionBudget(Http2Connection connection) {
-    if (connection.attachment() instanceof RequestBufferBudget.Connection account) {
-      return account;
+  /** What the connection's calls share, made on its first call (on its reader thread). */
+  private ConnectionCalls connectionCalls(Http2Connection connection) {
+    if (connection.attachment() instanceof ConnectionCalls calls) {
+      return calls;
     }
-    RequestBufferBudget.Connection account = budget.newConnection();
-    connection.attach(account);
-    return account;
+    ConnectionCalls calls = new ConnectionCalls(budget.newConnection(), maxLingeringHandlers);
+    connection.attach(calls);
+    return calls;
   }
 
   @Override

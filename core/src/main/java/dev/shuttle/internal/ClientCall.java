@@ -154,7 +154,8 @@ public final class ClientCall<Req, Resp>
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new StatusException(Status.CANCELLED.withDescription("interrupted"));
+        checkDeadline("while waiting for the server to take one more stream");
+        throw new StatusException(Status.CANCELLED.withDescription("the calling thread was interrupted"));
       }
     }
     if (deadline != null) {
@@ -209,10 +210,15 @@ public final class ClientCall<Req, Resp>
 
   /**
    * The caller's thread was interrupted while it waited: the call is cancelled (RST_STREAM
-   * CANCEL), the interrupt stays set, and the caller gets {@code CANCELLED}.
+   * CANCEL), the interrupt stays set, and the caller gets {@code CANCELLED}, or
+   * {@code DEADLINE_EXCEEDED} once the deadline has passed: a handler calling on its own thread
+   * is interrupted when the deadline it passed on expires, the same instant as this call's.
    */
   private StatusException interrupted() {
-    Status cancelled = Status.CANCELLED.withDescription("the calling thread was interrupted");
+    Status cancelled =
+        deadline != null && deadline.isExpired()
+            ? Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded: " + deadline)
+            : Status.CANCELLED.withDescription("the calling thread was interrupted");
     cancel(cancelled);
     Thread.currentThread().interrupt();
     return new StatusException(cancelled);

@@ -63,6 +63,7 @@ public final class ServerCall<Req, Resp>
   private final Executor executor;
   private final boolean interruptOnCancel;
 
+  private final ConnectionCalls connectionCalls;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   // Guarded by lock.
@@ -74,6 +75,8 @@ public final class ServerCall<Req, Resp>
   private InterruptGuard handlerGuard;
   private List<Runnable> cancelActions;
   private ScheduledFuture<?> deadlineTimer;
+  /** The handler runs on after the call ended, its stream's slot given back (ConnectionCalls). */
+  private boolean lingering;
 
   /** Serializes the response: headers, messages, then the status, from whichever thread ends it. */
   private final ReentrantLock writeLock = new ReentrantLock();
@@ -97,7 +100,7 @@ public final class ServerCall<Req, Resp>
       Http2Headers headers,
       long timeoutNanos,
       ServerCallSettings settings,
-      MessageBudget budget) {
+      ConnectionCalls connectionCalls) {
     this.stream = stream;
     this.method = method;
     this.descriptor = method.descriptor();
@@ -105,7 +108,8 @@ public final class ServerCall<Req, Resp>
     this.deadline = timeoutNanos < 0 || timeoutNanos >= Deadlines.FOREVER_NANOS ? null : Deadline.afterNanos(timeoutNanos);
     this.executor = settings.executor();
     this.interruptOnCancel = settings.interruptHandlersOnCancel();
-    this.messages = new InboundMessages(settings.maxInboundMessageSize(), budget);
+    this.messages = new InboundMessages(settings.maxInboundMessageSize(), connectionCalls.budget());
+    this.connectionCalls = connectionCalls;
     this.settings = settings;
     this.clientAcceptEncoding = headers.get(GrpcHeaders.GRPC_ACCEPT_ENCODING);
     messages.setEncoding(headers.get(GrpcHeaders.GRPC_ENCODING), settings.compression());
@@ -117,11 +121,11 @@ public final class ServerCall<Req, Resp>
     if (deadline != null) {
       long delay = deadline.remainingNanos();
       if (delay <= 0) {
-        cancel(Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded before the call began"), true);
+        answerEarly(Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded before the call began"));
         return;
       }
       ScheduledFuture<?> timer =
-          Deadlines.schedule(() -> cancel(Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded"), true), delay);
+          Deadlines.schedule(() -> answerEarly(Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded")), delay);
       lock.lock();
       try {
         deadlineTimer = timer;
@@ -172,7 +176,7 @@ public final class ServerCall<Req, Resp>
     } finally {
       lock.unlock();
       if (error != null) {
-        fail(error);
+        answerEarly(error);
       }
     }
     if (release > 0) {
@@ -206,7 +210,7 @@ public final class ServerCall<Req, Resp>
       lock.unlock();
     }
     if (error != null) {
-      fail(error);
+      answerEarly(error);
     } else if (startNow) {
       start();
     }
@@ -221,8 +225,12 @@ public final class ServerCall<Req, Resp>
     cancel(status, false);
   }
 
-  /** Ends the call for bad input: answered with the status when possible, else reset. */
-  private void fail(Status status) {
+  /**
+   * Ends the call before its handler did, for the client's bad input or its deadline: answered
+   * with the status when possible, else reset. A deadline is answered rather than just reset so
+   * that the client reads DEADLINE_EXCEEDED even when our timer fires a little before its own.
+   */
+  private void answerEarly(Status status) {
     if (!endEarly(status, true)) {
       return;
     }
@@ -255,6 +263,7 @@ public final class ServerCall<Req, Resp>
    */
   private boolean endEarly(Status status, boolean answerOwed) {
     boolean neverStarted;
+    boolean freeSlot;
     List<Runnable> actions;
     lock.lock();
     try {
@@ -271,6 +280,9 @@ public final class ServerCall<Req, Resp>
         handlerGuard.interrupt();
       }
       neverStarted = !started;
+      // The handler was woken; should it not return, its slot goes back anyway, up to a bound.
+      lingering = started && connectionCalls.startLingering();
+      freeSlot = neverStarted || lingering;
       actions = cancelActions;
       cancelActions = null;
     } finally {
@@ -280,7 +292,7 @@ public final class ServerCall<Req, Resp>
       actions.forEach(ServerCall::runCancelAction);
     }
     cancelDeadlineTimer();
-    if (neverStarted) {
+    if (freeSlot) {
       stream.releaseSlot();
     }
     return true;
@@ -326,7 +338,7 @@ public final class ServerCall<Req, Resp>
       } finally {
         lock.unlock();
       }
-      fail(Status.RESOURCE_EXHAUSTED.withDescription("server is too busy"));
+      answerEarly(Status.RESOURCE_EXHAUSTED.withDescription("server is too busy"));
     }
   }
 
@@ -394,18 +406,24 @@ public final class ServerCall<Req, Resp>
    * (the thread may be an executor's, and goes on to other work), and its stream slot is free.
    */
   private void leaveHandler() {
+    boolean wasLingering;
     lock.lock();
     try {
       handlerGuard = null;
       handlerDone = true;
       cancelActions = null;
       messages.discard();
+      wasLingering = lingering;
+      lingering = false;
     } finally {
       lock.unlock();
     }
     CURRENT.remove();
     Thread.interrupted();
     cancelDeadlineTimer();
+    if (wasLingering) {
+      connectionCalls.stopLingering();
+    }
     stream.releaseSlot();
   }
 
@@ -447,8 +465,8 @@ public final class ServerCall<Req, Resp>
       }
       closed = true;
       if (cancelStatus != null) {
-        // Cancelled: the stream is reset, nothing to say. Failed for the client's bad input: the
-        // answer is still owed (fail() leaves it to us when we held the write lock).
+        // Cancelled: the stream is reset, nothing to say. Ended for bad input or the deadline: the
+        // answer is still owed (answerEarly() leaves it to us when we held the write lock).
         Status owed = failStatus;
         if (owed != null) {
           writeStatus(owed, new Metadata(), true);
@@ -594,7 +612,7 @@ public final class ServerCall<Req, Resp>
     try {
       message = messages.decode(message, compressed); // inflated here, on the handler's thread
     } catch (StatusException e) {
-      fail(e.status());
+      answerEarly(e.status());
       throw e;
     }
     lastReceivedCompressed = compressed;
@@ -602,7 +620,7 @@ public final class ServerCall<Req, Resp>
       return descriptor.requestMarshaller().parse(message, 0, message.length);
     } catch (IOException | RuntimeException e) {
       Status status = Status.INTERNAL.withDescription("invalid request message: " + e.getMessage());
-      fail(status);
+      answerEarly(status);
       throw new StatusException(status);
     }
   }

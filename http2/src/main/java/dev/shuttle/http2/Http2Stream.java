@@ -32,9 +32,12 @@ public final class Http2Stream {
    * counted without the lock, so a handler returning frees it without contending for it.
    */
   private volatile int slotClaims;
-  private volatile boolean slotReleased;
+  /** 1 once the hold is given back (or there was none): two threads may race to give it. */
+  private volatile int slotReleased;
   private static final AtomicIntegerFieldUpdater<Http2Stream> SLOT_CLAIMS =
       AtomicIntegerFieldUpdater.newUpdater(Http2Stream.class, "slotClaims");
+  private static final AtomicIntegerFieldUpdater<Http2Stream> SLOT_RELEASED =
+      AtomicIntegerFieldUpdater.newUpdater(Http2Stream.class, "slotReleased");
   private Condition creditChanged;
 
   // Touched only by the connection's draining writer thread.
@@ -114,7 +117,7 @@ public final class Http2Stream {
   /**
    * Keeps this peer-opened stream counted against our MAX_CONCURRENT_STREAMS after it closes,
    * until {@link #releaseSlot()}: a server holds it while the stream's handler runs, so that
-   * streams the peer resets cannot make it run more handlers at once than the limit.
+   * streams the peer resets cannot make it run handlers without bound.
    */
   public void holdSlot() {
     if (connection.streams.isLocal(id)) {
@@ -126,13 +129,12 @@ public final class Http2Stream {
         return;
       }
     }
-    slotReleased = true; // nothing to release later
+    slotReleased = 1; // nothing to release later
   }
 
   /** Gives back the slot taken by {@link #holdSlot()}; calling it again does nothing. */
   public void releaseSlot() {
-    if (!slotReleased && !connection.streams.isLocal(id)) {
-      slotReleased = true;
+    if (!connection.streams.isLocal(id) && SLOT_RELEASED.compareAndSet(this, 0, 1)) {
       dropSlotClaim();
     }
   }

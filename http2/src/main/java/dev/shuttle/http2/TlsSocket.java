@@ -1,109 +1,62 @@
 package dev.shuttle.http2;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketAddress;
-import java.net.SocketException;
-import java.nio.ByteBuffer;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLEngineResult;
-import javax.net.ssl.SSLEngineResult.HandshakeStatus;
-import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.SSLProtocolException;
 import javax.net.ssl.SSLSession;
 
 /**
  * HTTP/2 over TLS on a TCP socket, with the JDK's {@link SSLEngine} (no SSLSocket, no native
- * code).
+ * code). This class owns the socket and the engine, wires the three parts that use them, and
+ * closes:
  *
- * <p>The handshake runs once, on the first thread that reads or writes (a server's connection
- * threads, never its accept thread), or at once for a client ({@link #client}); a deadline
- * closes the socket of a handshake that does not finish in time, whether the peer is silent or
- * does not read. Before it, the first bytes are checked: a cleartext HTTP/2 client on a TLS port
- * gets a cleartext GOAWAY saying so ({@link CleartextRefusal}), a client or server that does not
- * speak TLS a clear error, and a client that does not offer ALPN {@code h2} a {@code
- * no_application_protocol} alert.
+ * <ul>
+ *   <li>{@link TlsHandshake} runs once, on the first thread that reads or writes (a server's
+ *       connection threads, never its accept thread), or at once for a client ({@link #client}),
+ *       with a deadline; it refuses peers that do not speak TLS and clients without ALPN {@code
+ *       h2}.
+ *   <li>{@link TlsReader} unwraps records into the caller's plaintext and handles post-handshake
+ *       messages; a KeyUpdate to answer goes to the writer, so that the reader never blocks on
+ *       the socket's send side.
+ *   <li>{@link TlsWriter} wraps each {@link OutputStream#write} call (one batch of frames from the
+ *       connection's writer) into as few records as TLS allows and sends it with one socket
+ *       write.
+ * </ul>
  *
- * <p>After it, reads and writes run concurrently: unwrap under {@code readLock}, wrap under
- * {@code wrapLock}. Each {@link OutputStream#write} call (one batch of frames from the
- * connection's writer) is wrapped into as few records as TLS allows and sent with one socket
- * write. Reads decrypt straight into the caller's array when a record fits there, and keep the
- * rest for the next read. Post-handshake messages are handled as they come: TLS 1.3 session
- * tickets are absorbed by the engine, and a KeyUpdate that must be answered is wrapped by a
- * short-lived virtual thread, so that the reader never blocks on the socket's send side. A TLS
- * 1.2 renegotiation ends the connection (RFC 9113, 9.2.1).
+ * <p>Locking: the handshake holds {@code handshakeLock} (in TlsHandshake) while it uses the
+ * reader's and the writer's buffers. After it, reads and writes run concurrently: unwrap under
+ * the reader's {@code readLock}, wrap under the writer's {@code wrapLock}; neither side takes the
+ * other's lock. Closing sends close_notify under {@code wrapLock}, and {@link #close} only if no
+ * write holds it, since closing the socket is what frees a write blocked by a peer that does not
+ * read.
  */
 final class TlsSocket implements Http2Socket {
-  private static final System.Logger LOG = System.getLogger(TlsSocket.class.getName());
+  /** The one logger of the TLS layer, its parts' lines included: logging configurations name it. */
+  static final System.Logger LOG = System.getLogger(TlsSocket.class.getName());
+  /** The ALPN protocol id of HTTP/2 over TLS, the only one offered and accepted. */
   static final String H2 = "h2";
-  private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
-  /** A plaintext fatal no_application_protocol(120) alert, valid before the server's first flight. */
-  private static final byte[] NO_APPLICATION_PROTOCOL_ALERT = {0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x78};
-  private static final int RECORD_TYPE_ALERT = 0x15;
-  private static final int RECORD_TYPE_HANDSHAKE = 0x16;
-  /** The most records one socket write carries; larger batches go out in several writes. */
-  private static final int MAX_RECORDS_PER_WRITE = 8;
-  /** How long a close_notify may take to go out before the socket is closed regardless. */
-  private static final long CLOSE_NOTIFY_MILLIS = 1_000;
 
   private final Socket socket;
-  private final SSLEngine engine;
-  private final boolean client;
-  private final long handshakeTimeoutNanos;
-  private final InputStream rawIn;
-  private final OutputStream rawOut;
+  private final TlsReader reader;
+  private final TlsWriter writer;
+  private final TlsHandshake handshake;
   private final InputStream input = new Input();
   private final OutputStream output = new Output();
-
-  private final ReentrantLock handshakeLock = new ReentrantLock();
-  private volatile boolean handshakeDone;
-  private volatile boolean handshakeTimedOut;
-  private SSLHandshakeException handshakeFailure; // guarded by handshakeLock
-  private volatile SSLSession session;
   private volatile boolean closed;
-  private final AtomicBoolean postHandshakeWrapScheduled = new AtomicBoolean();
-
-  /** Guards netIn, appIn and inboundDone (the handshake holds handshakeLock instead). */
-  private final ReentrantLock readLock = new ReentrantLock();
-  /** Records received, not yet unwrapped; kept ready to read (position..limit). */
-  private ByteBuffer netIn;
-  /** Plaintext unwrapped, not yet read by the caller; ready to read (position..limit). */
-  private ByteBuffer appIn;
-  private boolean inboundDone;
-  /** Why the peer ended its side, once the reader knows: its alert, or a closed socket. */
-  private volatile IOException inboundFailure;
-  private final CountDownLatch inboundEnded = new CountDownLatch(1);
-
-  /** Guards netOut and outboundClosed (the handshake holds handshakeLock instead). */
-  private final ReentrantLock wrapLock = new ReentrantLock();
-  /** Records wrapped, not yet written; filled from 0 to position. */
-  private ByteBuffer netOut;
-  private boolean outboundClosed;
-  /**
-   * The session's packet buffer size, kept here: asking the engine takes its lock, which the
-   * reader holds while it decrypts. Refreshed when a wrap says the buffer is too small.
-   */
-  private int packetSize;
 
   private TlsSocket(Socket socket, SSLEngine engine, boolean client, long handshakeTimeoutNanos) throws IOException {
     this.socket = socket;
-    this.engine = engine;
-    this.client = client;
-    this.handshakeTimeoutNanos = handshakeTimeoutNanos;
     socket.setTcpNoDelay(true);
-    this.rawIn = socket.getInputStream();
-    this.rawOut = socket.getOutputStream();
+    InputStream rawIn = socket.getInputStream();
+    OutputStream rawOut = socket.getOutputStream();
+    this.reader = new TlsReader(socket, engine, rawIn, client, this::answerPostHandshake);
+    this.writer = new TlsWriter(socket, engine, rawOut, reader);
+    this.handshake =
+        new TlsHandshake(socket, engine, rawOut, client, handshakeTimeoutNanos, reader, writer, () -> closed);
   }
 
   /** The server side on an accepted socket; the handshake happens at the first read or write. */
@@ -151,7 +104,7 @@ final class TlsSocket implements Http2Socket {
   /** The session once the handshake is done; null before. */
   @Override
   public SSLSession tlsSession() {
-    return session;
+    return handshake.session();
   }
 
   @Override
@@ -159,215 +112,9 @@ final class TlsSocket implements Http2Socket {
     return "tls " + socket.getLocalSocketAddress() + " <-> " + socket.getRemoteSocketAddress();
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // Handshake.
-
   /** Runs the handshake if no thread has yet; fails as it failed for the first thread. */
   void handshake() throws IOException {
-    if (handshakeDone) {
-      return;
-    }
-    handshakeLock.lock();
-    try {
-      if (handshakeDone) {
-        return;
-      }
-      if (handshakeFailure != null) {
-        throw new SSLHandshakeException(handshakeFailure.getMessage());
-      }
-      // Closing the socket at the deadline bounds reads and writes alike: a silent client, and
-      // one that does not read our flight, both end there.
-      CompletableFuture<Void> deadline =
-          CompletableFuture.runAsync(this::handshakeTimedOut, delayed(handshakeTimeoutNanos));
-      try {
-        runHandshake();
-        if (!deadline.cancel(false) || handshakeTimedOut) {
-          throw new SocketException("closed at the handshake deadline"); // finished just too late
-        }
-      } catch (IOException | RuntimeException e) {
-        String reason = reason(e);
-        handshakeFailure = new SSLHandshakeException(client ? "TLS handshake failed: " + reason : reason);
-        handshakeFailure.initCause(e);
-        if (!closed || handshakeTimedOut) {
-          // One line, no stack trace: a peer's mistake is not our bug. A client's caller gets
-          // the reason in its status, so the client logs it for debugging only.
-          LOG.log(
-              client ? System.Logger.Level.DEBUG : System.Logger.Level.INFO,
-              "TLS handshake with {0} failed: {1}",
-              socket.getRemoteSocketAddress(),
-              reason);
-        }
-        closeQuietly();
-        throw handshakeFailure;
-      } finally {
-        deadline.cancel(false);
-      }
-      session = engine.getSession();
-      packetSize = session.getPacketBufferSize();
-      handshakeDone = true;
-    } finally {
-      handshakeLock.unlock();
-    }
-  }
-
-  private void handshakeTimedOut() {
-    handshakeTimedOut = true;
-    closeQuietly();
-  }
-
-  private String reason(Exception e) {
-    String reason;
-    if (handshakeTimedOut) {
-      reason = "no TLS handshake within " + TimeUnit.NANOSECONDS.toMillis(handshakeTimeoutNanos) + " ms";
-    } else if (e instanceof Refused) {
-      reason = e.getMessage();
-    } else if (e instanceof EOFException) {
-      reason = client
-          ? "the server closed the connection during the TLS handshake (is it a plaintext port?)"
-          : "the client closed the connection during the TLS handshake";
-    } else {
-      reason = e.getMessage() == null ? e.toString() : e.getMessage();
-    }
-    // The JDK names its internal exception class inside the text; the words after it say it all.
-    return reason.replace("sun.security.provider.certpath.SunCertPathBuilderException: ", "");
-  }
-
-  private void runHandshake() throws IOException {
-    int packet = engine.getSession().getPacketBufferSize();
-    netIn = ByteBuffer.allocate(2 * packet).flip();
-    appIn = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize()).flip();
-    netOut = ByteBuffer.allocate(2 * packet);
-    boolean firstWrap = true;
-    boolean firstBytesChecked = false;
-    try {
-      engine.beginHandshake();
-      HandshakeStatus status = engine.getHandshakeStatus();
-      while (status != HandshakeStatus.NOT_HANDSHAKING) {
-        switch (status) {
-          case NEED_WRAP -> {
-            if (!client && firstWrap) {
-              refuseUnlessH2Offered();
-            }
-            firstWrap = false;
-            SSLEngineResult result = engine.wrap(EMPTY, netOut);
-            status = result.getHandshakeStatus();
-            if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-              sendNetOut();
-              netOut = ensureCapacity(netOut, engine.getSession().getPacketBufferSize());
-            } else if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
-              sendNetOut();
-              throw new SSLHandshakeException("the TLS engine closed during the handshake");
-            }
-            if (status != HandshakeStatus.NEED_WRAP) {
-              sendNetOut(); // one write per flight
-            }
-          }
-          case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
-            SSLEngineResult result = unwrapToAppIn();
-            status = result.getHandshakeStatus();
-            switch (result.getStatus()) {
-              case BUFFER_UNDERFLOW -> {
-                if (!fillNetIn()) {
-                  throw new EOFException("closed during the handshake");
-                }
-                if (!firstBytesChecked) {
-                  firstBytesChecked = true;
-                  checkFirstByte();
-                }
-              }
-              case BUFFER_OVERFLOW -> appIn = grow(appIn, engine.getSession().getApplicationBufferSize());
-              case CLOSED -> throw new SSLHandshakeException("the peer closed TLS during the handshake");
-              case OK -> {}
-            }
-          }
-          case NEED_TASK -> {
-            runDelegatedTasks();
-            status = engine.getHandshakeStatus();
-          }
-          case FINISHED -> status = engine.getHandshakeStatus(); // a session ticket may follow
-          case NOT_HANDSHAKING -> {}
-        }
-      }
-      sendNetOut();
-    } catch (SSLException e) {
-      if (!(e instanceof Refused)) {
-        sendPendingAlert();
-      }
-      throw e;
-    }
-    String protocol = engine.getApplicationProtocol();
-    if (!H2.equals(protocol)) {
-      closeOutboundQuietly();
-      throw new Refused(
-          client
-              ? "the server did not agree to HTTP/2 over TLS (ALPN h2)"
-              : "the client did not negotiate HTTP/2 (ALPN h2)");
-    }
-  }
-
-  /**
-   * Before the server's first flight: a client that offered no ALPN at all would get through the
-   * JDK's handshake (one that offered other protocols only is refused by the JDK itself), so it
-   * gets the alert here, in plaintext, which is what it would be at this point.
-   */
-  private void refuseUnlessH2Offered() throws IOException {
-    String offered = engine.getHandshakeApplicationProtocol();
-    if (offered != null && !offered.equals(H2)) {
-      rawOut.write(NO_APPLICATION_PROTOCOL_ALERT);
-      rawOut.flush();
-      throw new Refused("the client did not offer HTTP/2 (ALPN h2); sent no_application_protocol");
-    }
-  }
-
-  /** A peer that does not speak TLS is told so at its first byte, not by a confusing alert. */
-  private void checkFirstByte() throws IOException {
-    int first = netIn.get(netIn.position()) & 0xff;
-    if (client) {
-      if (first < 0x14 || first > 0x17) {
-        throw new Refused("the server did not answer with TLS (is it a plaintext port?)");
-      }
-      return;
-    }
-    if (first == RECORD_TYPE_HANDSHAKE) {
-      return;
-    }
-    if (CleartextRefusal.isCleartextPreface(netIn.array(), netIn.arrayOffset() + netIn.position(), netIn.remaining())) {
-      try {
-        CleartextRefusal.answer(netIn.array(), netIn.arrayOffset() + netIn.position(), netIn.remaining(), socket);
-      } catch (IOException e) {
-        // The client is gone already; the refusal is logged all the same.
-      }
-      throw new Refused("the client sent cleartext HTTP/2 to this TLS port");
-    }
-    if (first == RECORD_TYPE_ALERT || first == 0x14 || first == 0x17) {
-      throw new Refused("the client did not start with a TLS ClientHello (record type " + first + ")");
-    }
-    throw new Refused("the client does not speak TLS (first byte 0x" + Integer.toHexString(first) + ")");
-  }
-
-  /** After the engine failed: its fatal alert, if it made one, goes out before we close. */
-  private void sendPendingAlert() {
-    try {
-      for (int i = 0; i < 4 && !engine.isOutboundDone(); i++) {
-        SSLEngineResult result = engine.wrap(EMPTY, netOut);
-        if (result.bytesProduced() == 0 && result.getStatus() != SSLEngineResult.Status.BUFFER_OVERFLOW) {
-          break;
-        }
-        if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-          sendNetOut();
-        }
-      }
-      sendNetOut();
-    } catch (IOException | RuntimeException ignored) {
-      // The connection is failing anyway.
-    }
-  }
-
-  private void runDelegatedTasks() {
-    Runnable task;
-    while ((task = engine.getDelegatedTask()) != null) {
-      task.run();
-    }
+    handshake.runOnce();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -378,191 +125,10 @@ final class TlsSocket implements Http2Socket {
     if (len == 0) {
       return 0;
     }
-    if (!handshakeDone) {
-      handshake();
+    if (!handshake.isDone()) {
+      handshake.runOnce();
     }
-    readLock.lock();
-    try {
-      int n = readLocked(b, off, len);
-      if (n < 0) {
-        inboundEnded.countDown();
-      }
-      return n;
-    } catch (IOException e) {
-      inboundFailure = e;
-      inboundEnded.countDown();
-      throw e;
-    } finally {
-      readLock.unlock();
-    }
-  }
-
-  private int readLocked(byte[] b, int off, int len) throws IOException {
-    while (true) {
-      if (appIn.hasRemaining()) {
-        int n = Math.min(len, appIn.remaining());
-        appIn.get(b, off, n);
-        return n;
-      }
-      if (inboundDone) {
-        return -1;
-      }
-      if (netIn.hasRemaining()) {
-        int produced = unwrapInto(ByteBuffer.wrap(b, off, len));
-        if (produced > 0) {
-          return produced;
-        }
-        if (appIn.hasRemaining() || inboundDone) {
-          continue;
-        }
-      }
-      if (!fillNetIn()) {
-        // The peer closed TCP without close_notify: HTTP/2 frames delimit themselves, so a
-        // truncation shows as a frame cut short, which the frame reader reports.
-        inboundDone = true;
-        return -1;
-      }
-    }
-  }
-
-  /**
-   * Unwraps the complete records in netIn straight into {@code dst} while they fit; a record
-   * that does not fit goes to appIn instead. Returns the bytes put in {@code dst}; 0 with
-   * nothing in appIn (and the inbound open) means netIn holds no complete record: read more.
-   */
-  private int unwrapInto(ByteBuffer dst) throws IOException {
-    int produced = 0;
-    while (netIn.hasRemaining()) {
-      SSLEngineResult result = engine.unwrap(netIn, dst);
-      produced += result.bytesProduced();
-      afterUnwrap(result);
-      switch (result.getStatus()) {
-        case OK -> {
-          if (result.bytesConsumed() == 0 && result.bytesProduced() == 0
-              && result.getHandshakeStatus() != HandshakeStatus.NEED_TASK) {
-            return produced;
-          }
-        }
-        case CLOSED -> {
-          inboundDone = true;
-          return produced;
-        }
-        case BUFFER_UNDERFLOW -> {
-          return produced;
-        }
-        case BUFFER_OVERFLOW -> {
-          if (produced > 0) {
-            return produced;
-          }
-          // The engine checks room before completeness: the record may not all be here yet.
-          SSLEngineResult.Status fallback = unwrapOneToAppIn();
-          if (fallback == SSLEngineResult.Status.BUFFER_UNDERFLOW || appIn.hasRemaining() || inboundDone) {
-            return 0;
-          }
-          // A record without application data (a session ticket, a key update): the records
-          // after it may be here already, so go on with them rather than wait for the socket.
-        }
-      }
-    }
-    return produced;
-  }
-
-  /** Unwraps one record into the (empty) appIn, growing it to the session's size if needed. */
-  private SSLEngineResult.Status unwrapOneToAppIn() throws IOException {
-    for (int attempt = 0; attempt < 2; attempt++) {
-      SSLEngineResult result = unwrapToAppIn();
-      afterUnwrap(result);
-      switch (result.getStatus()) {
-        case BUFFER_OVERFLOW -> appIn = grow(appIn, engine.getSession().getApplicationBufferSize());
-        case CLOSED -> {
-          inboundDone = true;
-          return result.getStatus();
-        }
-        default -> {
-          return result.getStatus();
-        }
-      }
-    }
-    throw new SSLException("a TLS record does not fit the session's application buffer");
-  }
-
-  private SSLEngineResult unwrapToAppIn() throws SSLException {
-    appIn.compact();
-    try {
-      return engine.unwrap(netIn, appIn);
-    } finally {
-      appIn.flip();
-    }
-  }
-
-  /** Post-handshake messages: tasks run here, an answer to send goes to a helper thread. */
-  private void afterUnwrap(SSLEngineResult result) throws IOException {
-    HandshakeStatus status = result.getHandshakeStatus();
-    if (status == HandshakeStatus.NEED_TASK) {
-      runDelegatedTasks();
-      status = engine.getHandshakeStatus();
-    }
-    if (status == HandshakeStatus.NOT_HANDSHAKING
-        || status == HandshakeStatus.FINISHED
-        || result.getStatus() == SSLEngineResult.Status.CLOSED) {
-      return;
-    }
-    if (!"TLSv1.3".equals(session.getProtocol())) {
-      String reason = "the peer started a TLS renegotiation, which HTTP/2 forbids (RFC 9113, 9.2.1)";
-      LOG.log(
-          client ? System.Logger.Level.DEBUG : System.Logger.Level.INFO,
-          "TLS connection with {0} ended: {1}",
-          socket.getRemoteSocketAddress(),
-          reason);
-      throw new SSLProtocolException(reason);
-    }
-    if (status == HandshakeStatus.NEED_WRAP) {
-      schedulePostHandshakeWrap(); // a KeyUpdate to answer
-    }
-  }
-
-  private void schedulePostHandshakeWrap() {
-    if (postHandshakeWrapScheduled.compareAndSet(false, true)) {
-      Thread.ofVirtual().name("tls-post-handshake").start(this::postHandshakeWrap);
-    }
-  }
-
-  private void postHandshakeWrap() {
-    wrapLock.lock();
-    try {
-      postHandshakeWrapScheduled.set(false);
-      // A write since may have carried it out already; then this wraps nothing.
-      for (int i = 0; i < 4 && !outboundClosed && engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP; i++) {
-        ensureRoomForRecord();
-        SSLEngineResult result = engine.wrap(EMPTY, netOut);
-        if (result.getStatus() != SSLEngineResult.Status.OK) {
-          break;
-        }
-      }
-      sendNetOut();
-    } catch (IOException | RuntimeException e) {
-      LOG.log(System.Logger.Level.DEBUG, "TLS post-handshake message to {0} not sent: {1}", socket.getRemoteSocketAddress(), e.getMessage());
-    } finally {
-      wrapLock.unlock();
-    }
-  }
-
-  /** Reads what the socket has into netIn, growing it when a record does not fit; false at EOF. */
-  private boolean fillNetIn() throws IOException {
-    netIn.compact();
-    try {
-      if (!netIn.hasRemaining()) {
-        netIn = growWriting(netIn, Math.max(2 * netIn.capacity(), engine.getSession().getPacketBufferSize()));
-      }
-      int n = rawIn.read(netIn.array(), netIn.arrayOffset() + netIn.position(), netIn.remaining());
-      if (n < 0) {
-        return false;
-      }
-      netIn.position(netIn.position() + n);
-      return true;
-    } finally {
-      netIn.flip();
-    }
+    return reader.read(b, off, len);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -570,91 +136,18 @@ final class TlsSocket implements Http2Socket {
 
   private void write(byte[] b, int off, int len) throws IOException {
     Objects.checkFromIndexSize(off, len, b.length);
-    if (!handshakeDone) {
-      handshake();
+    if (!handshake.isDone()) {
+      handshake.runOnce();
     }
     if (len == 0) {
       return;
     }
-    IOException sendFailure;
-    wrapLock.lock();
-    try {
-      if (outboundClosed) {
-        throw new SocketException("TLS output is closed");
-      }
-      int records = Math.min(MAX_RECORDS_PER_WRITE, 1 + len / (16 * 1024));
-      netOut = ensureCapacity(netOut, records * packetSize);
-      try {
-        wrapAll(ByteBuffer.wrap(b, off, len));
-        return;
-      } catch (SSLException e) {
-        throw e;
-      } catch (IOException e) {
-        sendFailure = e;
-      }
-    } finally {
-      wrapLock.unlock();
-    }
-    throw peerReasonFor(sendFailure);
+    writer.write(b, off, len);
   }
 
-  /**
-   * A write that fails because the peer closed often races its reason: a TLS 1.3 server that
-   * refuses our certificate sends its alert just after our handshake is done, then closes. The
-   * reader is about to read that alert; a moment's wait lets the failure name it rather than
-   * "broken pipe".
-   */
-  private IOException peerReasonFor(IOException writeFailure) {
-    try {
-      inboundEnded.await(200, TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    IOException reason = inboundFailure;
-    if (reason instanceof SSLException) {
-      return new SSLException(reason.getMessage(), writeFailure);
-    }
-    return writeFailure;
-  }
-
-  /** Wraps all of {@code src} and sends it; wrapLock held. */
-  private void wrapAll(ByteBuffer src) throws IOException {
-    while (src.hasRemaining()) {
-      ensureRoomForRecord();
-      SSLEngineResult result = engine.wrap(src, netOut);
-      switch (result.getStatus()) {
-        case OK -> {}
-        case BUFFER_OVERFLOW -> {
-          sendNetOut();
-          packetSize = engine.getSession().getPacketBufferSize();
-          netOut = ensureCapacity(netOut, packetSize);
-        }
-        case CLOSED -> throw new SocketException("TLS connection is closed");
-        case BUFFER_UNDERFLOW -> throw new SSLException("unexpected " + result);
-      }
-      if (result.getHandshakeStatus() == HandshakeStatus.NEED_TASK) {
-        runDelegatedTasks();
-      } else if (result.bytesConsumed() == 0 && result.bytesProduced() == 0
-          && result.getStatus() == SSLEngineResult.Status.OK) {
-        throw new SSLException("the TLS engine wraps nothing: " + result);
-      }
-    }
-    sendNetOut();
-  }
-
-  /** The engine wraps only into room for a whole record of the largest size; wrapLock held. */
-  private void ensureRoomForRecord() throws IOException {
-    if (netOut.remaining() < packetSize) {
-      sendNetOut();
-      netOut = ensureCapacity(netOut, packetSize);
-    }
-  }
-
-  private void sendNetOut() throws IOException {
-    if (netOut.position() > 0) {
-      rawOut.write(netOut.array(), netOut.arrayOffset(), netOut.position());
-      netOut.clear();
-    }
+  /** The reader's KeyUpdate answers go to the writer, which is built after it. */
+  private void answerPostHandshake() {
+    writer.schedulePostHandshakeWrap();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -663,13 +156,8 @@ final class TlsSocket implements Http2Socket {
   /** Sends close_notify, then TCP FIN; reads still work. */
   @Override
   public void shutdownOutput() throws IOException {
-    if (handshakeDone) {
-      wrapLock.lock();
-      try {
-        sendCloseNotify();
-      } finally {
-        wrapLock.unlock();
-      }
+    if (handshake.isDone()) {
+      writer.closeNotify();
     }
     if (!socket.isClosed() && !socket.isOutputShutdown()) {
       socket.shutdownOutput();
@@ -688,98 +176,19 @@ final class TlsSocket implements Http2Socket {
     }
     closed = true;
     try {
-      if (handshakeDone && wrapLock.tryLock()) {
-        CompletableFuture<Void> guard =
-            CompletableFuture.runAsync(this::closeQuietly, delayed(TimeUnit.MILLISECONDS.toNanos(CLOSE_NOTIFY_MILLIS)));
-        try {
-          sendCloseNotify();
-        } catch (IOException e) {
-          // The peer is gone: nothing to tell it.
-        } finally {
-          guard.cancel(false);
-          wrapLock.unlock();
-        }
+      if (handshake.isDone()) {
+        writer.closeNotifyUnlessWriting();
       }
     } finally {
       socket.close();
     }
   }
 
-  /** Guarded by wrapLock. */
-  private void sendCloseNotify() throws IOException {
-    if (outboundClosed) {
-      return;
-    }
-    outboundClosed = true;
-    engine.closeOutbound();
-    for (int i = 0; i < 4 && !engine.isOutboundDone(); i++) {
-      ensureRoomForRecord();
-      SSLEngineResult result = engine.wrap(EMPTY, netOut);
-      if (result.bytesProduced() == 0) {
-        break;
-      }
-    }
-    sendNetOut();
-  }
-
-  private void closeOutboundQuietly() {
-    try {
-      outboundClosed = true;
-      engine.closeOutbound();
-      sendPendingAlert();
-    } catch (RuntimeException ignored) {
-      // Closing anyway.
-    }
-  }
-
-  private void closeQuietly() {
+  static void closeQuietly(Socket socket) {
     try {
       socket.close();
     } catch (IOException ignored) {
       // Nothing more to free.
-    }
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Buffers and helpers.
-
-  private static Executor delayed(long nanos) {
-    return CompletableFuture.delayedExecutor(nanos, TimeUnit.NANOSECONDS, Runnable::run);
-  }
-
-  /** An empty buffer (writing, position 0) of at least {@code capacity}; netOut between writes. */
-  private static ByteBuffer ensureCapacity(ByteBuffer buffer, int capacity) {
-    if (buffer.capacity() >= capacity) {
-      return buffer;
-    }
-    ByteBuffer bigger = ByteBuffer.allocate(capacity);
-    buffer.flip();
-    bigger.put(buffer);
-    return bigger;
-  }
-
-  /** A buffer ready to read, grown to at least {@code capacity}, with the same unread bytes. */
-  private static ByteBuffer grow(ByteBuffer readable, int capacity) {
-    if (readable.capacity() >= capacity) {
-      capacity = readable.capacity() * 2;
-    }
-    ByteBuffer bigger = ByteBuffer.allocate(capacity);
-    bigger.put(readable);
-    return bigger.flip();
-  }
-
-  /** A buffer being filled, grown to {@code capacity}, with the same bytes filled. */
-  private static ByteBuffer growWriting(ByteBuffer writing, int capacity) {
-    ByteBuffer bigger = ByteBuffer.allocate(capacity);
-    writing.flip();
-    bigger.put(writing);
-    return bigger;
-  }
-
-  /** A handshake we end on purpose: no engine alert follows it, and its message is the reason. */
-  private static final class Refused extends SSLHandshakeException {
-    Refused(String reason) {
-      super(reason);
     }
   }
 

@@ -400,7 +400,8 @@ final class WriteScheduler {
         }
         case WriteOp.CloseAfterControl c -> {
           // A connection error: the acks a flooding peer provoked would only delay the GOAWAY
-          // that tells it why. Resets stay: each tells the peer what became of one stream.
+          // that tells it why. Resets stay: each tells the peer what became of one stream. Our
+          // own frames stay too: the peer must see our SETTINGS before anything else.
           control.removeIf(this::dropsBeforeGoAway);
           control.add(new WriteOp.Control(c.goAway(), false));
           closeAfterControl = true;
@@ -417,10 +418,11 @@ final class WriteScheduler {
   /** Whether a control frame is left out once a GOAWAY for a connection error is queued. */
   private boolean dropsBeforeGoAway(WriteOp op) {
     boolean reset = op instanceof WriteOp.Control c && c.frame()[3] == FrameType.RST_STREAM;
-    if (!reset) {
+    boolean dropped = op.provoked() && !reset;
+    if (dropped) {
       done(op);
     }
-    return !reset;
+    return dropped;
   }
 
   private void enqueue(WriteOp.OfStream op) {

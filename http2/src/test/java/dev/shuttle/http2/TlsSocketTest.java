@@ -2,6 +2,7 @@ package dev.shuttle.http2;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.ByteArrayOutputStream;
 import java.io.FilterOutputStream;
@@ -11,11 +12,14 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** TlsSocket on its own: a client and a server on loopback, bytes only, no HTTP/2 above. */
 class TlsSocketTest {
   @TempDir Path dir;
+  private TlsServerConfig serverConfig;
   private ServerSocket listener;
   private TlsSocket client;
   private TlsSocket server;
@@ -33,7 +38,7 @@ class TlsSocketTest {
   void connect() throws Exception {
     TestPki.Ca ca = TestPki.newCa("tls-socket-ca");
     TestPki.PemFiles files = ca.server("tls-socket-server", "127.0.0.1").writePem(dir, "server");
-    TlsServerConfig serverConfig = TlsServerConfig.fromPem(files.certificateChain(), files.privateKey());
+    serverConfig = TlsServerConfig.fromPem(files.certificateChain(), files.privateKey());
     TlsClientConfig clientConfig = TlsClientConfig.trusting(ca.writePem(dir, "ca"));
     listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
     CompletableFuture<TlsSocket> accepted =
@@ -101,6 +106,45 @@ class TlsSocketTest {
     server.output().write(new byte[] {4, 5});
     client.setReadTimeout(30_000); // a guard only
     assertArrayEquals(new byte[] {4, 5}, client.input().readNBytes(2));
+  }
+
+  @Test
+  void aWriteAfterShutdownOutputFailsWithoutReachingTheEngine() throws Exception {
+    client.shutdownOutput();
+
+    SocketException e = assertThrows(SocketException.class, () -> client.output().write(new byte[] {1}));
+    assertEquals("TLS output is closed", e.getMessage());
+  }
+
+  @Test
+  void bothSidesSeeTheSameSessionOnceHandshaken() {
+    assertEquals(client.tlsSession().getProtocol(), server.tlsSession().getProtocol());
+    assertEquals(client.tlsSession().getCipherSuite(), server.tlsSession().getCipherSuite());
+  }
+
+  /** The handshake runs once: later reads and writes fail with the first one's reason. */
+  @Test
+  void aFailedHandshakeFailsEveryLaterReadAndWriteTheSameWay() throws Exception {
+    try (ServerSocket plainListener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        Socket speaker = new Socket()) {
+      speaker.connect(plainListener.getLocalSocketAddress());
+      speaker.getOutputStream().write("GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      TlsSocket refusing = TlsSocket.server(plainListener.accept(), serverConfig);
+      try {
+        String expected = "the client does not speak TLS (first byte 0x47)";
+
+        SSLHandshakeException first = assertThrows(SSLHandshakeException.class, () -> refusing.input().read());
+        SSLHandshakeException again = assertThrows(SSLHandshakeException.class, () -> refusing.input().read());
+        SSLHandshakeException onWrite = assertThrows(SSLHandshakeException.class, () -> refusing.output().write(1));
+
+        assertEquals(expected, first.getMessage());
+        assertEquals(expected, again.getMessage());
+        assertEquals(expected, onWrite.getMessage());
+        assertEquals(null, refusing.tlsSession());
+      } finally {
+        refusing.close();
+      }
+    }
   }
 
   private static void writeInChunks(TlsSocket socket, byte[] bytes, long seed) {

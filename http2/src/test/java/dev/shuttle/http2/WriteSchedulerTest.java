@@ -204,6 +204,21 @@ class WriteSchedulerTest {
   }
 
   @Test
+  void aConnectionErrorDropsTheAcksThePeerProvokedButKeepsOurSettingsAndItsResets() {
+    WriteScheduler scheduler = scheduler(wire, 8 << 20);
+    scheduler.control(Frames.initialSettings(false, Http2Config.defaults()));
+    scheduler.reply(Frames.ping(true, 7));
+    scheduler.settingsAck(4096, 16384);
+    scheduler.reply(Frames.rstStream(3, Http2ErrorCode.STREAM_CLOSED));
+    scheduler.closeAfterControl(Frames.goAway(3, Http2ErrorCode.PROTOCOL_ERROR, "bad"));
+    scheduler.flush();
+    assertEquals(
+        List.of(FrameType.SETTINGS, FrameType.RST_STREAM, FrameType.GOAWAY),
+        written().stream().map(Written::type).toList(),
+        "the peer must see our SETTINGS first, even when its first frames are already an error");
+  }
+
+  @Test
   void anyFailureToWriteEndsTheWriterAndIsReported() {
     OutputStream failing =
         new OutputStream() {
