@@ -199,11 +199,12 @@ final class PythonInteropPeer {
     private final Process process;
     private final StringBuffer output = new StringBuffer();
     private final CompletableFuture<Integer> port = new CompletableFuture<>();
+    private final Thread reader;
     private volatile Integer exitCode;
 
     private Server(Process process) {
       this.process = process;
-      Thread reader = new Thread(this::readOutput, "python-interop-server-output-" + process.pid());
+      reader = new Thread(this::readOutput, "python-interop-server-output-" + process.pid());
       reader.setDaemon(true);
       reader.start();
     }
@@ -249,6 +250,7 @@ final class PythonInteropPeer {
     int stop() throws InterruptedException {
       if (exitCode == null) {
         exitCode = terminate(process);
+        reader.join(STOP_TIMEOUT.toMillis()); // so that output() has its last words
       }
       return exitCode;
     }
@@ -290,14 +292,17 @@ final class PythonInteropPeer {
     return builder;
   }
 
-  /** SIGTERM to the process and its descendants, then SIGKILL to whatever is left; the exit status. */
+  /**
+   * SIGTERM to the process and its descendants, then SIGKILL to whatever is left; the exit status.
+   * Signals go through the ProcessHandle: Process.destroy would also close our end of the
+   * process's pipes, and a server logging its shutdown would then die of the broken pipe.
+   */
   private static int terminate(Process process) throws InterruptedException {
     List<ProcessHandle> descendants = process.descendants().toList();
-    process.destroy();
+    process.toHandle().destroy();
     descendants.forEach(ProcessHandle::destroy);
-    boolean ended = process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    if (!ended) {
-      process.destroyForcibly();
+    if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+      process.toHandle().destroyForcibly();
       process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }
     for (ProcessHandle descendant : descendants) {

@@ -54,8 +54,17 @@ class PythonInteropTest {
 
   @AfterAll
   static void stop() throws Exception {
-    List<Exception> failures = new ArrayList<>();
-    for (AutoCloseable server : new AutoCloseable[] {pythonServer, pythonTlsServer, grpcJavaServer, grpcJavaTlsServer}) {
+    List<Throwable> failures = new ArrayList<>();
+    for (PythonInteropPeer.Server server : new PythonInteropPeer.Server[] {pythonServer, pythonTlsServer}) {
+      try {
+        if (server != null) {
+          assertEquals(0, server.stop(), "interop_server.py did not stop cleanly on SIGTERM:\n" + server.output());
+        }
+      } catch (Exception | AssertionError e) {
+        failures.add(e);
+      }
+    }
+    for (GrpcJavaInteropPrograms.Server server : new GrpcJavaInteropPrograms.Server[] {grpcJavaServer, grpcJavaTlsServer}) {
       try {
         if (server != null) {
           server.close();
@@ -65,7 +74,9 @@ class PythonInteropTest {
       }
     }
     if (!failures.isEmpty()) {
-      throw failures.get(0);
+      AssertionError error = new AssertionError("stopping the interop servers", failures.get(0));
+      failures.stream().skip(1).forEach(error::addSuppressed);
+      throw error;
     }
   }
 
