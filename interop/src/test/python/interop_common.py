@@ -16,8 +16,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 # interop/src/test/python -> interop/src/main/proto
 DEFAULT_PROTO_DIR = os.path.normpath(os.path.join(HERE, "..", "..", "main", "proto"))
-# The ORCA protos only the Python peer compiles (the Java side does not use them).
-ORCA_PROTO_DIR = os.path.join(HERE, "protos")
+# ORCA's protos, for the Python peer's own use, unless the module's proto dir has them too.
+FALLBACK_ORCA_PROTO_DIR = os.path.join(HERE, "protos")
 
 INTEROP_PROTOS = ("grpc/testing/empty.proto", "grpc/testing/messages.proto", "grpc/testing/test.proto")
 ORCA_PROTOS = ("xds/data/orca/v3/orca_load_report.proto", "xds/service/orca/v3/orca.proto")
@@ -89,13 +89,23 @@ def read_cert(directory, name):
         raise UsageError("cannot read %s: %s" % (path, e))
 
 
+def _orca_proto_dir(proto_dir):
+    if all(os.path.isfile(os.path.join(proto_dir, name)) for name in ORCA_PROTOS):
+        return proto_dir
+    return FALLBACK_ORCA_PROTO_DIR
+
+
+def _sources(proto_dir):
+    return ((proto_dir, INTEROP_PROTOS), (_orca_proto_dir(proto_dir), ORCA_PROTOS))
+
+
 def _fingerprint(proto_dir):
     digest = hashlib.sha256()
     import grpc_tools
     from google import protobuf
     digest.update(getattr(grpc_tools, "__file__", "").encode())
     digest.update(protobuf.__version__.encode())
-    for root, names in ((proto_dir, INTEROP_PROTOS), (ORCA_PROTO_DIR, ORCA_PROTOS)):
+    for root, names in _sources(proto_dir):
         for name in names:
             digest.update(name.encode())
             with open(os.path.join(root, name), "rb") as f:
@@ -110,7 +120,7 @@ def _generate(proto_dir, target):
     import grpc_tools
 
     sources = os.path.join(target, "src")
-    for root, names in ((proto_dir, INTEROP_PROTOS), (ORCA_PROTO_DIR, ORCA_PROTOS)):
+    for root, names in _sources(proto_dir):
         for name in names:
             with open(os.path.join(root, name), encoding="utf-8") as f:
                 text = f.read()
