@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.grpc.testing.integration.GrpcJavaInteropPrograms;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -52,7 +51,7 @@ class InteropLaunchersIT {
     int port = startServer("--port=0", "--host=127.0.0.1");
 
     for (InteropCase c : List.of(InteropCase.LARGE_UNARY, InteropCase.PING_PONG, InteropCase.CUSTOM_METADATA)) {
-      GrpcJavaInteropPrograms.runClient(InteropPeers.grpcJavaClientFlags(port, c, false));
+      GrpcJavaInteropPrograms.runClient(c, InteropTarget.plaintext("127.0.0.1", port));
     }
     Run ours = client("--server_host=127.0.0.1", "--server_port=" + port, "--test_case=server_compressed_streaming");
     assertEquals(0, ours.exitCode(), ours.toString());
@@ -66,7 +65,7 @@ class InteropLaunchersIT {
     int port = startServer("--port=0", "--host=127.0.0.1", "--use_tls=true");
 
     for (InteropCase c : List.of(InteropCase.EMPTY_UNARY, InteropCase.CLIENT_COMPRESSED_STREAMING)) {
-      GrpcJavaInteropPrograms.runClient(InteropPeers.grpcJavaClientFlags(port, c, true));
+      GrpcJavaInteropPrograms.runClient(c, InteropTarget.tls("127.0.0.1", port, GrpcTestCertificates.copyTo(work)));
     }
     Run ours =
         client(

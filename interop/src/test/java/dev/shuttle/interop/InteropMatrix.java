@@ -30,6 +30,8 @@ final class InteropMatrix {
   static final String SHUTTLE_TO_SHUTTLE = "shuttle -> shuttle";
   static final String PYTHON_TO_SHUTTLE = "python -> shuttle";
   static final String SHUTTLE_TO_PYTHON = "shuttle -> python";
+  static final String PYTHON_TO_GRPC_JAVA = "python -> grpc-java";
+  static final String GRPC_JAVA_TO_PYTHON = "grpc-java -> python";
   static final String SHUTTLE_TO_GRPC_JAVA_TLS = "shuttle -> grpc-java, TLS";
   static final String GRPC_JAVA_TO_SHUTTLE_TLS = "grpc-java -> shuttle, TLS";
 
@@ -41,7 +43,9 @@ final class InteropMatrix {
           PYTHON_TO_SHUTTLE,
           SHUTTLE_TO_PYTHON,
           SHUTTLE_TO_GRPC_JAVA_TLS,
-          GRPC_JAVA_TO_SHUTTLE_TLS);
+          GRPC_JAVA_TO_SHUTTLE_TLS,
+          PYTHON_TO_GRPC_JAVA,
+          GRPC_JAVA_TO_PYTHON);
 
   enum Outcome {
     PASSED("pass"),

@@ -1,10 +1,10 @@
 package dev.shuttle.interop;
 
-import io.grpc.testing.integration.GrpcJavaInteropPrograms;
 import java.net.InetSocketAddress;
-import java.util.Map;
+import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -15,27 +15,10 @@ import org.junit.jupiter.params.provider.EnumSource;
  * {@link InteropMatrix}, which is printed after the run. Everything runs in this JVM.
  */
 class InteropMatrixTest {
-  /**
-   * The cases our client cannot pass against grpc-java's TestServiceServer as the spec words
-   * them, and why: its service never looks at {@code expect_compressed} (grpc-java's API does not
-   * show a handler whether a request arrived compressed), so it accepts the probe these cases need
-   * refused; and it ignores {@code ResponseParameters.compressed}. grpc/grpc's run_interop_tests.py
-   * leaves the compression cases out for Java servers. The rest of each case still runs, and its
-   * cell fails if that fails.
-   */
-  private static final Map<InteropCase, String> GRPC_JAVA_SERVER_CANNOT =
-      Map.of(
-          InteropCase.CLIENT_COMPRESSED_UNARY, probeNotChecked(),
-          InteropCase.CLIENT_COMPRESSED_STREAMING, probeNotChecked(),
-          InteropCase.SERVER_COMPRESSED_STREAMING,
-          "grpc-java's TestServiceServer ignores ResponseParameters.compressed and sends every streaming response "
-              + "uncompressed; the responses passed, their compressed flags unchecked");
+  private static final String LOCALHOST = "127.0.0.1";
 
-  private static String probeNotChecked() {
-    return "grpc-java's TestServiceServer never checks expect_compressed (grpc-java shows a handler no request's "
-        + "compressed flag), so it accepts the probe the case needs refused; the compressed and uncompressed calls passed";
-  }
-
+  @TempDir static Path certsDir;
+  private static GrpcTestCertificates certs;
   private static GrpcJavaInteropPrograms.Server grpcJavaServer;
   private static GrpcJavaInteropPrograms.Server grpcJavaTlsServer;
   private static InteropServer shuttleServer;
@@ -43,10 +26,11 @@ class InteropMatrixTest {
 
   @BeforeAll
   static void startServers() throws Exception {
+    certs = GrpcTestCertificates.copyTo(certsDir);
     grpcJavaServer = GrpcJavaInteropPrograms.startServer(false);
     grpcJavaTlsServer = GrpcJavaInteropPrograms.startServer(true);
-    shuttleServer = InteropServer.start(new InetSocketAddress("127.0.0.1", 0), false);
-    shuttleTlsServer = InteropServer.start(new InetSocketAddress("127.0.0.1", 0), true);
+    shuttleServer = InteropServer.start(new InetSocketAddress(LOCALHOST, 0), false);
+    shuttleTlsServer = InteropServer.start(new InetSocketAddress(LOCALHOST, 0), true);
   }
 
   @AfterAll
@@ -76,7 +60,7 @@ class InteropMatrixTest {
     InteropMatrix.run(
         InteropMatrix.GRPC_JAVA_TO_SHUTTLE,
         c,
-        () -> GrpcJavaInteropPrograms.runClient(InteropPeers.grpcJavaClientFlags(shuttleServer.port(), c, false)));
+        () -> GrpcJavaInteropPrograms.runClient(c, InteropTarget.plaintext(LOCALHOST, shuttleServer.port())));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -94,17 +78,17 @@ class InteropMatrixTest {
     InteropMatrix.run(
         InteropMatrix.GRPC_JAVA_TO_SHUTTLE_TLS,
         c,
-        () -> GrpcJavaInteropPrograms.runClient(InteropPeers.grpcJavaClientFlags(shuttleTlsServer.port(), c, true)));
+        () -> GrpcJavaInteropPrograms.runClient(c, InteropTarget.tls(LOCALHOST, shuttleTlsServer.port(), certs)));
   }
 
   /** Runs Shuttle's client against grpc-java's server, leaving out only what that server cannot do. */
   private static void againstGrpcJava(InteropClient.Settings settings) throws Exception {
     InteropCase c = settings.testCase();
     InteropCases cases = InteropPeers.shuttleCases(settings);
-    String cannot = GRPC_JAVA_SERVER_CANNOT.get(c);
+    String cannot = GrpcJavaInteropPrograms.SERVER_CANNOT_SERVE.get(c);
     if (cannot != null) {
       cases.skippingMessageFlagChecks().run(c);
-      throw new InteropMatrix.NotSupported(cannot);
+      throw new InteropMatrix.NotSupported(cannot + "; the rest of the case passed");
     }
     cases.run(c);
   }
