@@ -11,6 +11,7 @@ import dev.shuttle.internal.ServerCall;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -251,8 +252,15 @@ public final class Channel implements AutoCloseable {
 
     private Http2Connection connect(Deadline deadline) {
       long millis = connectTimeout.toMillis();
+      // Whether the call's deadline, not the connect timeout, bounds the wait: the socket's own
+      // clock may then time out a moment before the deadline reads as expired.
+      boolean deadlineBounds = false;
       if (deadline != null) {
-        millis = Math.min(millis, Math.max(1, deadline.remainingNanos() / 1_000_000));
+        long untilDeadline = Math.max(1, (deadline.remainingNanos() + 999_999) / 1_000_000);
+        if (untilDeadline <= millis) {
+          millis = untilDeadline;
+          deadlineBounds = true;
+        }
       }
       Socket socket = new Socket();
       try {
@@ -265,7 +273,7 @@ public final class Channel implements AutoCloseable {
         } catch (IOException suppressed) {
           e.addSuppressed(suppressed);
         }
-        if (deadline != null && deadline.isExpired()) {
+        if (deadline != null && (deadline.isExpired() || (deadlineBounds && e instanceof SocketTimeoutException))) {
           throw new StatusException(
               Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded while connecting to " + authority).withCause(e));
         }

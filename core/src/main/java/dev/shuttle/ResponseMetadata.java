@@ -1,8 +1,8 @@
 package dev.shuttle;
 
 /**
- * Receives a client call's response headers and trailers, for callers of blocking methods that
- * return only the message.
+ * Receives a client call's response headers and trailers, and whether its response arrived
+ * compressed, for callers of blocking methods that return only the message.
  *
  * <pre>{@code
  * ResponseMetadata received = new ResponseMetadata();
@@ -15,6 +15,7 @@ package dev.shuttle;
 public final class ResponseMetadata {
   private volatile Metadata headers = new Metadata();
   private volatile Metadata trailers = new Metadata();
+  private volatile boolean messageCompressed;
 
   /** The response headers of the last call, empty when it sent none. */
   public Metadata headers() {
@@ -24,6 +25,25 @@ public final class ResponseMetadata {
   /** The trailers of the last call, empty when it sent none. */
   public Metadata trailers() {
     return trailers;
+  }
+
+  /**
+   * Whether the last response message of the last call was compressed on the wire (the
+   * message's compressed flag); false when it was not or no message arrived.
+   *
+   * <pre>{@code
+   * ResponseMetadata received = new ResponseMetadata();
+   * client.withResponseMetadata(received).getRandom(request);
+   * boolean wasGzipped = received.isMessageCompressed();
+   * }</pre>
+   */
+  public boolean isMessageCompressed() {
+    return messageCompressed;
+  }
+
+  /** Called by the runtime when a response message has been read. */
+  public void setMessageCompressed(boolean compressed) {
+    this.messageCompressed = compressed;
   }
 
   /** Called by the runtime when headers arrive. */

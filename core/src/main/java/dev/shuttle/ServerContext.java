@@ -51,7 +51,10 @@ public interface ServerContext {
   /**
    * Compresses the response messages with this {@code grpc-encoding} (say {@code gzip}) when
    * the client accepts it, as its {@code grpc-accept-encoding} tells; otherwise they go
-   * uncompressed. Call it before the first response message.
+   * uncompressed. Call it before the first response message, which sends the headers that name
+   * the encoding.
+   *
+   * @throws IllegalStateException when the response headers have been sent already
    */
   void setCompression(String encoding);
 

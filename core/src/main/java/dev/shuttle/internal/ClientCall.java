@@ -387,6 +387,10 @@ public final class ClientCall<Req, Resp>
       throw new StatusException(e.status(), trailers());
     }
     lastReceivedCompressed = compressed;
+    ResponseMetadata holder = options.responseMetadata();
+    if (holder != null) {
+      holder.setMessageCompressed(compressed);
+    }
     try {
       return method.responseMarshaller().parse(message, 0, message.length);
     } catch (IOException | RuntimeException e) {

@@ -654,8 +654,18 @@ public final class ServerCall<Req, Resp>
     if (encoding != null && !encoding.equals(CompressionRegistry.IDENTITY) && compressor == null) {
       throw new IllegalArgumentException("no compressor registered for " + encoding);
     }
-    // Only what the client says it reads: otherwise the response goes uncompressed.
-    responseCompressor = CompressionRegistry.accepts(clientAcceptEncoding, encoding) ? compressor : null;
+    writeLock.lock();
+    try {
+      // The encoding is announced in the response headers; messages compressed after them would
+      // reach a client that cannot read them.
+      if (headersSent) {
+        throw new IllegalStateException("setCompression after the response headers were sent (the first message)");
+      }
+      // Only what the client says it reads: otherwise the response goes uncompressed.
+      responseCompressor = CompressionRegistry.accepts(clientAcceptEncoding, encoding) ? compressor : null;
+    } finally {
+      writeLock.unlock();
+    }
   }
 
   @Override

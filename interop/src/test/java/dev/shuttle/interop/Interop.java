@@ -24,10 +24,10 @@ final class Interop {
   static final String ECHO_METHOD = "Echo";
 
   /** Custom metadata of the interop {@code custom_metadata} case. */
-  static final String ECHO_INITIAL_KEY = "x-grpc-test-echo-initial";
+  static final String ECHO_INITIAL_KEY = InteropTestService.ECHO_INITIAL_KEY;
 
-  static final String ECHO_INITIAL_VALUE = "test_initial_metadata_value";
-  static final String ECHO_TRAILING_KEY = "x-grpc-test-echo-trailing-bin";
+  static final String ECHO_INITIAL_VALUE = InteropCases.ECHO_INITIAL_VALUE;
+  static final String ECHO_TRAILING_KEY = InteropTestService.ECHO_TRAILING_KEY;
 
   static byte[] echoTrailingValue() {
     return new byte[] {(byte) 0xab, (byte) 0xab, (byte) 0xab};
@@ -48,8 +48,7 @@ final class Interop {
   static final String STATUS_MESSAGE = "test status message";
 
   /** The interop {@code special_status_message} case: whitespace, BMP and non-BMP characters. */
-  static final String SPECIAL_STATUS_MESSAGE =
-      "\t\ntest with whitespace\r\nand Unicode BMP \u263A and non-BMP \uD83D\uDE08\t\n";
+  static final String SPECIAL_STATUS_MESSAGE = InteropCases.SPECIAL_STATUS_MESSAGE;
 
   static final int KIB = 1024;
   static final int MIB = 1024 * KIB;

@@ -1,6 +1,7 @@
 package dev.shuttle.interop;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +23,30 @@ import org.opentest4j.TestAbortedException;
  * }</pre>
  */
 final class InteropMatrix {
+  /** The pairings, client first; the table shows them in this order, any other after them. */
+  static final String SHUTTLE_TO_GRPC_JAVA = "shuttle -> grpc-java";
+
+  static final String GRPC_JAVA_TO_SHUTTLE = "grpc-java -> shuttle";
+  static final String SHUTTLE_TO_SHUTTLE = "shuttle -> shuttle";
+  static final String PYTHON_TO_SHUTTLE = "python -> shuttle";
+  static final String SHUTTLE_TO_PYTHON = "shuttle -> python";
+  static final String PYTHON_TO_GRPC_JAVA = "python -> grpc-java";
+  static final String GRPC_JAVA_TO_PYTHON = "grpc-java -> python";
+  static final String SHUTTLE_TO_GRPC_JAVA_TLS = "shuttle -> grpc-java, TLS";
+  static final String GRPC_JAVA_TO_SHUTTLE_TLS = "grpc-java -> shuttle, TLS";
+
+  private static final List<String> COLUMN_ORDER =
+      List.of(
+          SHUTTLE_TO_GRPC_JAVA,
+          GRPC_JAVA_TO_SHUTTLE,
+          SHUTTLE_TO_SHUTTLE,
+          PYTHON_TO_SHUTTLE,
+          SHUTTLE_TO_PYTHON,
+          SHUTTLE_TO_GRPC_JAVA_TLS,
+          GRPC_JAVA_TO_SHUTTLE_TLS,
+          PYTHON_TO_GRPC_JAVA,
+          GRPC_JAVA_TO_PYTHON);
+
   enum Outcome {
     PASSED("pass"),
     FAILED("FAIL"),
@@ -83,53 +108,65 @@ final class InteropMatrix {
   }
 
   /**
-   * The table: a row per case, a column per pairing, then a line of counts per column and the
-   * reasons behind every cell that is not a pass. A case a pairing never reached shows "-".
+   * The table: a row per case, a numbered column per pairing (the legend above it names them),
+   * then a line of counts per pairing and the reason behind every cell that is not a pass, once
+   * for all the columns it applies to. A case a pairing never reached shows "-" (not run).
    */
   static synchronized String render() {
     List<String> pairings = new ArrayList<>(COLUMNS.keySet());
+    pairings.sort(Comparator.comparingInt(p -> COLUMN_ORDER.contains(p) ? COLUMN_ORDER.indexOf(p) : COLUMN_ORDER.size()));
     int caseWidth = "case".length();
     for (InteropCase c : InteropCase.values()) {
       caseWidth = Math.max(caseWidth, c.flag().length());
     }
-    StringBuilder out = new StringBuilder("gRPC interop matrix (client -> server)\n");
+    List<String> labels = new ArrayList<>();
+    StringBuilder out = new StringBuilder("gRPC interop matrix: a row per case, a column per client -> server pairing\n");
+    for (int i = 0; i < pairings.size(); i++) {
+      labels.add("(" + (i + 1) + ")");
+      out.append("  ").append(labels.get(i)).append(' ').append(pairings.get(i)).append('\n');
+    }
     out.append(pad("case", caseWidth));
-    for (String p : pairings) {
-      out.append(" | ").append(p);
+    for (String label : labels) {
+      out.append(" | ").append(pad(label, 4));
     }
     out.append('\n');
-    List<String> notes = new ArrayList<>();
+    // Reason -> the columns it explains, in table order.
+    Map<String, List<String>> notes = new LinkedHashMap<>();
     for (InteropCase c : InteropCase.values()) {
       out.append(pad(c.flag(), caseWidth));
-      for (String p : pairings) {
-        Cell cell = COLUMNS.get(p).get(c);
+      for (int i = 0; i < pairings.size(); i++) {
+        Cell cell = COLUMNS.get(pairings.get(i)).get(c);
         String mark = cell == null ? "-" : cell.outcome().mark;
-        out.append(" | ").append(pad(mark, p.length()));
+        out.append(" | ").append(pad(mark, Math.max(4, labels.get(i).length())));
         if (cell != null && cell.outcome() != Outcome.PASSED) {
-          notes.add(p + ", " + c.flag() + ": " + cell.outcome().mark + ": " + cell.detail());
+          notes.computeIfAbsent(c.flag() + ": " + cell.outcome().mark + ": " + cell.detail(), k -> new ArrayList<>())
+              .add(labels.get(i));
         }
       }
       out.append('\n');
     }
-    for (String p : pairings) {
+    for (int i = 0; i < pairings.size(); i++) {
       int[] counts = new int[Outcome.values().length];
-      for (Cell cell : COLUMNS.get(p).values()) {
+      for (Cell cell : COLUMNS.get(pairings.get(i)).values()) {
         counts[cell.outcome().ordinal()]++;
       }
-      out.append(p)
+      int notRun = InteropCase.values().length - COLUMNS.get(pairings.get(i)).size();
+      out.append(labels.get(i))
+          .append(' ')
+          .append(pairings.get(i))
           .append(": ")
           .append(counts[Outcome.PASSED.ordinal()])
           .append(" passed, ")
           .append(counts[Outcome.FAILED.ordinal()])
           .append(" failed, ")
           .append(counts[Outcome.NOT_SUPPORTED.ordinal()])
-          .append(" not supported by the peer, of ")
+          .append(" not supported by the peer")
+          .append(notRun == 0 ? "" : ", " + notRun + " not run")
+          .append(", of ")
           .append(InteropCase.values().length)
           .append(" cases\n");
     }
-    for (String note : notes) {
-      out.append("  ").append(note).append('\n');
-    }
+    notes.forEach((note, columns) -> out.append("  ").append(String.join(" ", columns)).append(' ').append(note).append('\n'));
     return out.toString();
   }
 

@@ -1,6 +1,7 @@
 package dev.shuttle.interop;
 
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The cases of gRPC's doc/interop-test-descriptions.md that need no cloud credentials, in that
@@ -35,5 +36,15 @@ enum InteropCase {
   /** The name on the command line: {@code empty_unary}. */
   String flag() {
     return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The case a {@code --test_case} value names, if any. */
+  static Optional<InteropCase> fromFlag(String flag) {
+    for (InteropCase c : values()) {
+      if (c.flag().equals(flag)) {
+        return Optional.of(c);
+      }
+    }
+    return Optional.empty();
   }
 }
