@@ -3,7 +3,6 @@ package dev.shuttle.internal;
 import dev.shuttle.Status;
 import dev.shuttle.StatusException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What a server may hold of request messages that handlers have not taken yet, partial messages
@@ -14,8 +13,7 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>So one connection holds at most {@code perConnection} bytes, and the whole server at most
  * {@code server + N * guaranteedPerConnection} with N connections open: the server's total counts
- * only what connections hold beyond their guarantee, so small calls cost one counter per
- * connection and no shared one.
+ * only what connections hold beyond their guarantee, so small calls never contend for it.
  */
 public final class RequestBufferBudget {
   private final long serverLimit;
@@ -23,8 +21,13 @@ public final class RequestBufferBudget {
   private final long guaranteedPerConnection;
   /** Bytes held beyond each connection's guarantee: what the server's limit applies to. */
   private final AtomicLong beyondGuarantees = new AtomicLong();
-  /** Bytes held in all, for {@link #held()}: counted, never decided on. */
-  private final LongAdder held = new LongAdder();
+  /**
+   * Bytes held in all, for {@link #held()} and {@link #peak()}: counted, never decided on. Added
+   * to only once a reservation has its room and taken from before the room is given back, so
+   * that no reading of it, the peak included, shows more than the limits allow. (A LongAdder's
+   * sum is no snapshot: read while one connection releases and another reserves, it overshot.)
+   */
+  private final AtomicLong held = new AtomicLong();
   private final AtomicLong peak = new AtomicLong();
 
   public RequestBufferBudget(long serverLimit, long connectionLimit, long guaranteedPerConnection) {
@@ -40,7 +43,7 @@ public final class RequestBufferBudget {
 
   /** Bytes held now, across the server. */
   public long held() {
-    return held.sum();
+    return held.get();
   }
 
   /** The most bytes held at once since the server started (as seen by each reservation). */
@@ -70,11 +73,10 @@ public final class RequestBufferBudget {
             Status.RESOURCE_EXHAUSTED.withDescription(
                 "the server holds too many request bytes not yet taken by handlers (limit " + serverLimit + ")"));
       }
-      held.add(bytes);
+      long total = held.addAndGet(bytes);
       if (mine > connectionPeak.get()) {
         connectionPeak.accumulateAndGet(mine, Math::max);
       }
-      long total = held.sum(); // cheap: a few cells, and written only for a new peak
       if (total > peak.get()) {
         peak.accumulateAndGet(total, Math::max);
       }
@@ -82,12 +84,12 @@ public final class RequestBufferBudget {
 
     @Override
     public void release(int bytes) {
+      held.addAndGet(-bytes);
       long mine = connectionHeld.addAndGet(-bytes);
       long beyond = beyond(mine + bytes) - beyond(mine);
       if (beyond > 0) {
         beyondGuarantees.addAndGet(-beyond);
       }
-      held.add(-bytes);
     }
 
     private long beyond(long connectionBytes) {
