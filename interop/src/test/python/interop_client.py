@@ -396,16 +396,7 @@ class Cases:
               "%d failed iterations, at most %d allowed: %s" % (len(failures), f["soak_max_failures"], "; ".join(failures)))
 
 
-CASE_NAMES = (
-    "empty_unary", "large_unary", "client_compressed_unary", "server_compressed_unary",
-    "client_streaming", "client_compressed_streaming", "server_streaming",
-    "server_compressed_streaming", "ping_pong", "empty_stream", "timeout_on_sleeping_server",
-    "cancel_after_begin", "cancel_after_first_response", "custom_metadata",
-    "status_code_and_message", "special_status_message", "unimplemented_method",
-    "unimplemented_service", "very_large_request", "pick_first_unary", "rpc_soak",
-    "channel_soak", "orca_per_rpc", "orca_oob",
-)
-SUPPORTED_CASES = tuple(c for c in CASE_NAMES if c not in UNSUPPORTED_CASES)
+SUPPORTED_CASES = tuple(c for c in interop_common.CASE_NAMES if c not in UNSUPPORTED_CASES)
 
 
 def _usage():
@@ -442,7 +433,7 @@ def main(argv):
             print("interop_client.py: %s is not supported: %s" % (name, UNSUPPORTED_CASES[name]), file=sys.stderr)
             return EXIT_UNSUPPORTED
         if name not in SUPPORTED_CASES:
-            raise interop_common.UsageError("unknown --test_case=%s; known: %s" % (name, ", ".join(CASE_NAMES)))
+            raise interop_common.UsageError("unknown --test_case=%s; known: %s" % (name, ", ".join(interop_common.CASE_NAMES)))
         if flags["use_tls"] and flags["use_test_ca"]:
             interop_common.certs_dir(flags["certs_dir"])
         stubs = interop_common.Stubs(flags["proto_dir"] or None, flags["stubs_dir"] or None)

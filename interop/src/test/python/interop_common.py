@@ -33,6 +33,18 @@ TEST_SERVER_NAME = "foo.test.google.fr"
 CERTS_ENV = "INTEROP_CERTS_DIR"
 
 
+# The cases of gRPC's doc/interop-test-descriptions.md that need no cloud credentials.
+CASE_NAMES = (
+    "empty_unary", "large_unary", "client_compressed_unary", "server_compressed_unary",
+    "client_streaming", "client_compressed_streaming", "server_streaming",
+    "server_compressed_streaming", "ping_pong", "empty_stream", "timeout_on_sleeping_server",
+    "cancel_after_begin", "cancel_after_first_response", "custom_metadata",
+    "status_code_and_message", "special_status_message", "unimplemented_method",
+    "unimplemented_service", "very_large_request", "pick_first_unary", "rpc_soak",
+    "channel_soak", "orca_per_rpc", "orca_oob",
+)
+
+
 class UsageError(Exception):
     pass
 

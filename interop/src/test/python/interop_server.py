@@ -31,15 +31,6 @@ ORCA_TRAILER_KEY = "endpoint-load-metrics-bin"
 # Out-of-band reports go no more often than this, whatever interval a client asks for.
 MIN_OOB_REPORT_INTERVAL_S = 0.1
 
-CLIENT_CASES = (
-    "empty_unary", "large_unary", "client_compressed_unary", "server_compressed_unary",
-    "client_streaming", "client_compressed_streaming", "server_streaming",
-    "server_compressed_streaming", "ping_pong", "empty_stream", "timeout_on_sleeping_server",
-    "cancel_after_begin", "cancel_after_first_response", "custom_metadata",
-    "status_code_and_message", "special_status_message", "unimplemented_method",
-    "unimplemented_service", "very_large_request", "pick_first_unary", "rpc_soak",
-    "channel_soak", "orca_per_rpc", "orca_oob",
-)
 
 _NO_REQUEST_COMPRESSION_INFO = (
     "grpcio's server API does not tell a handler whether a request message arrived compressed, "
@@ -51,7 +42,7 @@ UNSUPPORTED_CASES = {
     "client_compressed_streaming": _NO_REQUEST_COMPRESSION_INFO,
 }
 
-SUPPORTED_CASES = tuple(c for c in CLIENT_CASES if c not in UNSUPPORTED_CASES)
+SUPPORTED_CASES = tuple(c for c in interop_common.CASE_NAMES if c not in UNSUPPORTED_CASES)
 
 _STATUS_CODES = {code.value[0]: code for code in grpc.StatusCode}
 
