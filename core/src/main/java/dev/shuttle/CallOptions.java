@@ -57,6 +57,20 @@ public final class CallOptions {
     return new CallOptions(timeout, deadline, metadata == null ? null : new Metadata(metadata), responseMetadata, compression);
   }
 
+  /**
+   * These options with one more request header: {@code key} set to {@code value} in a copy of
+   * the metadata, replacing any value it had there.
+   *
+   * <pre>{@code
+   * CallOptions withToken = options.withHeader("authorization", "Bearer " + token);
+   * }</pre>
+   */
+  public CallOptions withHeader(String key, String value) {
+    Metadata more = metadata == null ? new Metadata() : new Metadata(metadata);
+    more.put(key, value);
+    return new CallOptions(timeout, deadline, more, responseMetadata, compression);
+  }
+
   /** A holder that each call fills with the response headers and trailers it receives. */
   public CallOptions withResponseMetadata(ResponseMetadata holder) {
     return new CallOptions(timeout, deadline, metadata, Objects.requireNonNull(holder, "holder"), compression);

@@ -39,7 +39,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * }
  * }</pre>
  */
-public final class Channel implements AutoCloseable {
+public final class Channel implements CallInvoker, AutoCloseable {
   /** Responses larger than this fail with {@code RESOURCE_EXHAUSTED} (grpc-java and grpc-go agree). */
   public static final int DEFAULT_MAX_INBOUND_MESSAGE_SIZE = 4 * 1024 * 1024;
 
@@ -93,7 +93,22 @@ public final class Channel implements AutoCloseable {
     return config.keepAliveTime();
   }
 
+  /**
+   * Opens a call of any kind as a stream, as interceptors see calls. A unary or server-streaming
+   * call keeps its own path: its one request waits for the half-close, then it runs as
+   * {@link #unaryCall} or {@link #serverStreamingCall} would run it.
+   */
+  @Override
+  public <Req, Resp> BidiCall<Req, Resp> newCall(MethodDescriptor<Req, Resp> method, CallOptions options) {
+    CallOptions fixed = fixDeadline(options);
+    return switch (method.type()) {
+      case UNARY, SERVER_STREAMING -> new OneRequestCall<>(this, method, fixed);
+      case CLIENT_STREAMING, BIDI_STREAMING -> new ClientCall<>(connections, method, fixed).open();
+    };
+  }
+
   /** Makes a unary call and waits for its response. */
+  @Override
   public <Req, Resp> Resp unaryCall(MethodDescriptor<Req, Resp> method, Req request, CallOptions options) {
     return unaryCall(method, request, fixDeadline(options), null);
   }
@@ -107,11 +122,16 @@ public final class Channel implements AutoCloseable {
     return deadline == null ? options : options.withTimeout(null).withDeadline(deadline);
   }
 
-  private <Req, Resp> Resp unaryCall(
-      MethodDescriptor<Req, Resp> method, Req request, CallOptions options, CancellableFuture<Resp> future) {
+  /** Each attempt of a unary call, as it starts: what cancels the call must reach the one running. */
+  interface Attempts {
+    void running(ClientCall<?, ?> attempt);
+  }
+
+  /** A unary call with options whose deadline is fixed already; {@code attempts} may be null. */
+  <Req, Resp> Resp unaryCall(MethodDescriptor<Req, Resp> method, Req request, CallOptions options, Attempts attempts) {
     ClientCall<Req, Resp> call = new ClientCall<>(connections, method, options);
-    if (future != null) {
-      future.running(call);
+    if (attempts != null) {
+      attempts.running(call);
     }
     try {
       return call.unary(request);
@@ -120,8 +140,8 @@ public final class Channel implements AutoCloseable {
       // once, on a fresh connection (gRPC's transparent retry), within the same deadline.
       if (call.wasRefusedUnprocessed()) {
         ClientCall<Req, Resp> retry = new ClientCall<>(connections, method, options);
-        if (future != null) {
-          future.running(retry);
+        if (attempts != null) {
+          attempts.running(retry);
         }
         return retry.unary(request);
       }
@@ -134,6 +154,7 @@ public final class Channel implements AutoCloseable {
    * never on the connection's reader. Cancelling the future cancels the call (RST_STREAM, and
    * the server's handler learns of it).
    */
+  @Override
   public <Req, Resp> CompletableFuture<Resp> unaryCallAsync(
       MethodDescriptor<Req, Resp> method, Req request, CallOptions options) {
     CallOptions fixed = fixDeadline(options); // here, where a handler's deadline is known
@@ -149,12 +170,13 @@ public final class Channel implements AutoCloseable {
   }
 
   /** A future whose cancel cancels the call behind it. */
-  private static final class CancellableFuture<T> extends CompletableFuture<T> {
+  private static final class CancellableFuture<T> extends CompletableFuture<T> implements Attempts {
     private final ReentrantLock lock = new ReentrantLock();
     private ClientCall<?, ?> call; // guarded by lock
 
     /** The attempt now running; cancelled at once when the future already was. */
-    void running(ClientCall<?, ?> attempt) {
+    @Override
+    public void running(ClientCall<?, ?> attempt) {
       lock.lock();
       try {
         call = attempt;
@@ -184,18 +206,27 @@ public final class Channel implements AutoCloseable {
   }
 
   /** Makes a server-streaming call; iterate the result, and close it to stop early. */
+  @Override
   public <Req, Resp> ResponseStream<Resp> serverStreamingCall(
       MethodDescriptor<Req, Resp> method, Req request, CallOptions options) {
-    return new ClientCall<>(connections, method, fixDeadline(options)).serverStreaming(request);
+    return serverStreamingCallFixed(method, request, fixDeadline(options));
+  }
+
+  /** A server-streaming call with options whose deadline is fixed already. */
+  <Req, Resp> ResponseStream<Resp> serverStreamingCallFixed(
+      MethodDescriptor<Req, Resp> method, Req request, CallOptions options) {
+    return new ClientCall<>(connections, method, options).serverStreaming(request);
   }
 
   /** Opens a client-streaming call: send requests, then {@code finish()} for the response. */
+  @Override
   public <Req, Resp> ClientStreamingCall<Req, Resp> clientStreamingCall(
       MethodDescriptor<Req, Resp> method, CallOptions options) {
     return new ClientCall<>(connections, method, fixDeadline(options)).open();
   }
 
   /** Opens a bidirectional-streaming call. */
+  @Override
   public <Req, Resp> BidiCall<Req, Resp> bidiStreamingCall(MethodDescriptor<Req, Resp> method, CallOptions options) {
     return new ClientCall<>(connections, method, fixDeadline(options)).open();
   }

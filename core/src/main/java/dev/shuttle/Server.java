@@ -4,12 +4,15 @@ import dev.shuttle.http2.Http2Config;
 import dev.shuttle.http2.Http2Server;
 import dev.shuttle.http2.TlsServerConfig;
 import dev.shuttle.internal.CallDispatcher;
+import dev.shuttle.internal.InterceptedMethod;
 import dev.shuttle.internal.RequestBufferBudget;
 import dev.shuttle.internal.ServerCallSettings;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
@@ -158,6 +161,7 @@ public final class Server implements AutoCloseable {
     private final Http2Config.Builder http2 =
         Http2Config.builder().keepAliveTime(DEFAULT_KEEP_ALIVE_TIME).keepAliveWithoutCalls(true);
     private TlsServerConfig tls;
+    private final List<ServerInterceptor> interceptors = new ArrayList<>();
 
     private Builder() {}
 
@@ -190,6 +194,18 @@ public final class Server implements AutoCloseable {
         if (methods.putIfAbsent(path, method) != null) {
           throw new IllegalArgumentException("method registered twice: " + method.descriptor().fullName());
         }
+      }
+      return this;
+    }
+
+    /**
+     * Runs {@code interceptors} around every call of every service, in the order given (the
+     * first outermost) and outside each service's own. Calling it again adds further in.
+     * See {@link ServerInterceptor}.
+     */
+    public Builder intercept(ServerInterceptor... interceptors) {
+      for (ServerInterceptor interceptor : interceptors) {
+        this.interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
       }
       return this;
     }
@@ -366,7 +382,10 @@ public final class Server implements AutoCloseable {
       ServerCallSettings settings =
           new ServerCallSettings(executor, maxInboundMessageSize, interruptHandlersOnCancel, compression);
       Http2Config transportConfig = http2.build();
-      CallDispatcher dispatcher = new CallDispatcher(methods, settings, budget, transportConfig.maxConcurrentStreams());
+      Map<String, ServerMethod<?, ?>> served = new LinkedHashMap<>();
+      List<ServerInterceptor> chain = List.copyOf(interceptors);
+      methods.forEach((path, method) -> served.put(path, InterceptedMethod.of(method, chain)));
+      CallDispatcher dispatcher = new CallDispatcher(served, settings, budget, transportConfig.maxConcurrentStreams());
       return new Server(Http2Server.start(address, transportConfig, dispatcher, tls), budget);
     }
 

@@ -86,6 +86,44 @@ public interface ServerContext {
   /** The client's address. */
   SocketAddress remoteAddress();
 
+  /**
+   * The value an interceptor attached to this call under {@code key}, or null.
+   *
+   * <pre>{@code
+   * String user = context.get(AuthInterceptor.USER);
+   * }</pre>
+   */
+  <T> T get(Key<T> key);
+
+  /** Attaches a value to this call, for the handler and the interceptors inside this one. */
+  <T> void set(Key<T> key, T value);
+
+  /**
+   * A key for values attached to a call; keys are equal only to themselves, so two libraries
+   * that pick the same name never clash.
+   *
+   * <pre>{@code
+   * static final ServerContext.Key<String> USER = ServerContext.Key.named("user");
+   * }</pre>
+   */
+  final class Key<T> {
+    private final String name;
+
+    private Key(String name) {
+      this.name = java.util.Objects.requireNonNull(name, "name");
+    }
+
+    /** A new key; the name is for debugging only. */
+    public static <T> Key<T> named(String name) {
+      return new Key<>(name);
+    }
+
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
   /** The TLS session the call arrived on, or null in cleartext. */
   default SSLSession tlsSession() {
     return null;

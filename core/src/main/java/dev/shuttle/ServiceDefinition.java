@@ -1,7 +1,9 @@
 package dev.shuttle;
 
 import java.util.Collections;
+import dev.shuttle.internal.InterceptedMethod;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -35,6 +37,21 @@ public final class ServiceDefinition {
   /** The methods, by method name (without the service). */
   public Map<String, ServerMethod<?, ?>> methods() {
     return methods;
+  }
+
+  /**
+   * This service with {@code interceptors} around each of its methods, the first outermost;
+   * interceptors of the server run outside them. See {@link ServerInterceptor}.
+   *
+   * <pre>{@code
+   * Server.builder().service(new Greeter().bindService().withInterceptors(logging, auth))...
+   * }</pre>
+   */
+  public ServiceDefinition withInterceptors(ServerInterceptor... interceptors) {
+    List<ServerInterceptor> chain = List.of(interceptors);
+    Map<String, ServerMethod<?, ?>> wrapped = new LinkedHashMap<>();
+    methods.forEach((methodName, method) -> wrapped.put(methodName, InterceptedMethod.of(method, chain)));
+    return new ServiceDefinition(name, wrapped);
   }
 
   /** Collects a service's methods. */

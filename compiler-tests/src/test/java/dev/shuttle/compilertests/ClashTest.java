@@ -34,8 +34,8 @@ class ClashTest {
             "getRandomAsync_", "getRandomAsync__", "getRandom_", "hashCodeAsync", "hashCode_", "newAsync", "new_",
             "notify_", "of", "of_", "options", "optionsAsync", "options_", "serviceName", "serviceNameAsync",
             "toStringAsync", "toString_", "trueAsync", "true_", "wait_", "withCompression", "withDeadline",
-            "withDeadlineAsync", "withDeadline_", "withMetadata", "withOptions", "withResponseMetadata", "withTimeout",
-            "withTimeoutAsync", "withTimeout_", "yieldAsync", "yield_"),
+            "withDeadlineAsync", "withDeadline_", "withInterceptors", "withMetadata", "withOptions", "withResponseMetadata",
+            "withTimeout", "withTimeoutAsync", "withTimeout_", "yieldAsync", "yield_"),
         Signatures.publicMethodNames(ClashClient_.class));
   }
 

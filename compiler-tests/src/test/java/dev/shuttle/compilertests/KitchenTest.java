@@ -124,7 +124,9 @@ class KitchenTest {
     assertTrue(Modifier.isFinal(KitchenClient.class.getModifiers()));
     assertEquals(0, KitchenClient.class.getConstructors().length, "made with of(channel), not new");
     String client = PKG + "KitchenClient";
-    assertSignature("public static " + client + " of(dev.shuttle.Channel)", KitchenClient.class, "of");
+    assertSignature("public static " + client + " of(dev.shuttle.CallInvoker)", KitchenClient.class, "of");
+    assertSignature(
+        "public " + client + " withInterceptors(dev.shuttle.ClientInterceptor...)", KitchenClient.class, "withInterceptors");
     assertSignature("public " + client + " withOptions(dev.shuttle.CallOptions)", KitchenClient.class, "withOptions");
     assertSignature("public " + client + " withTimeout(java.time.Duration)", KitchenClient.class, "withTimeout");
     assertSignature("public " + client + " withMetadata(dev.shuttle.Metadata)", KitchenClient.class, "withMetadata");
@@ -151,7 +153,7 @@ class KitchenTest {
     assertEquals(
         List.of(
             "chat", "collect", "echo", "echoAsync", "of", "old", "oldAsync", "options", "ticks", "withCompression",
-            "withDeadline", "withMetadata", "withOptions", "withResponseMetadata", "withTimeout"),
+            "withDeadline", "withInterceptors", "withMetadata", "withOptions", "withResponseMetadata", "withTimeout"),
         Signatures.publicMethodNames(KitchenClient.class));
   }
 

@@ -3,7 +3,7 @@ package dev.shuttle.compiler;
 import java.util.List;
 
 /**
- * Writes {@code <S>Client}: an immutable client bound to a channel and call options, with one
+ * Writes {@code <S>Client}: an immutable client bound to an invoker and call options, with one
  * method per rpc (two for unary rpcs: blocking and future-returning).
  */
 final class ClientClassEmitter {
@@ -22,20 +22,23 @@ final class ClientClassEmitter {
             "methods return a new client, so one can be shared and specialised per call."));
     EmitSupport.classAnnotations(out, model);
     out.open("public final class " + self + " {");
-    out.line("private final dev.shuttle.Channel " + n.channel() + ";");
+    out.line("private final dev.shuttle.CallInvoker " + n.invoker() + ";");
     out.line("private final dev.shuttle.CallOptions " + n.options() + ";");
     out.blank();
     out.openList(
         "private " + self,
-        List.of("dev.shuttle.Channel " + n.channel(), "dev.shuttle.CallOptions " + n.options()),
+        List.of("dev.shuttle.CallInvoker " + n.invoker(), "dev.shuttle.CallOptions " + n.options()),
         " {");
-    out.line("this." + n.channel() + " = java.util.Objects.requireNonNull(" + n.channel() + ", \"channel\");");
+    out.line("this." + n.invoker() + " = java.util.Objects.requireNonNull(" + n.invoker() + ", \"invoker\");");
     out.line("this." + n.options() + " = java.util.Objects.requireNonNull(" + n.options() + ", \"options\");");
     out.close("}");
     out.blank();
-    out.line("/** A client that makes its calls on {@code channel}, with default call options. */");
-    out.open("public static " + self + " of(dev.shuttle.Channel " + n.channel() + ") {");
-    out.line("return new " + self + "(" + n.channel() + ", dev.shuttle.CallOptions.DEFAULT);");
+    out.line("/**");
+    out.line(" * A client that makes its calls through {@code " + n.invoker() + "} (a {@code dev.shuttle.Channel}, or one behind");
+    out.line(" * interceptors), with default call options.");
+    out.line(" */");
+    out.open("public static " + self + " of(dev.shuttle.CallInvoker " + n.invoker() + ") {");
+    out.line("return new " + self + "(" + n.invoker() + ", dev.shuttle.CallOptions.DEFAULT);");
     out.close("}");
     out.blank();
     out.line("/**");
@@ -43,7 +46,7 @@ final class ClientClassEmitter {
     out.line(" * from {@code options()}, or use the {@code with} methods below, which keep the others.");
     out.line(" */");
     out.open("public " + self + " withOptions(dev.shuttle.CallOptions " + n.options() + ") {");
-    out.line("return new " + self + "(this." + n.channel() + ", " + n.options() + ");");
+    out.line("return new " + self + "(this." + n.invoker() + ", " + n.options() + ");");
     out.close("}");
     out.blank();
     out.line("/** A client like this one whose calls each get {@code timeout} to complete. */");
@@ -71,6 +74,11 @@ final class ClientClassEmitter {
     out.line("return withOptions(this." + n.options() + ".withResponseMetadata(" + n.holder() + "));");
     out.close("}");
     out.blank();
+    out.line("/** A client like this one whose calls pass through {@code interceptors}, the first outermost. */");
+    out.open("public " + self + " withInterceptors(dev.shuttle.ClientInterceptor... " + n.interceptors() + ") {");
+    out.line("return new " + self + "(this." + n.invoker() + ".withInterceptors(" + n.interceptors() + "), this." + n.options() + ");");
+    out.close("}");
+    out.blank();
     out.line("/** The options this client's calls use. */");
     out.open("public dev.shuttle.CallOptions options() {");
     out.line("return " + n.options() + ";");
@@ -94,7 +102,7 @@ final class ClientClassEmitter {
         callDoc(out, rpc, "Calls " + name + " and waits for its response.", "",
             "@throws dev.shuttle.StatusException when the call fails");
         out.openList("public " + rpc.responseType() + " " + rpc.method(), List.of(request), " {");
-        out.line("return " + n.channel() + ".unaryCall(" + descriptor + ", " + n.request() + ", " + n.options() + ");");
+        out.line("return " + n.invoker() + ".unaryCall(" + descriptor + ", " + n.request() + ", " + n.options() + ");");
         out.close("}");
         out.blank();
         callDoc(out, rpc, "Calls " + name + " without waiting. The future fails with a",
@@ -103,7 +111,7 @@ final class ClientClassEmitter {
             "public java.util.concurrent.CompletableFuture<" + rpc.responseType() + "> " + rpc.asyncMethod(),
             List.of(request),
             " {");
-        out.line("return " + n.channel() + ".unaryCallAsync(" + descriptor + ", " + n.request() + ", " + n.options() + ");");
+        out.line("return " + n.invoker() + ".unaryCallAsync(" + descriptor + ", " + n.request() + ", " + n.options() + ");");
         out.close("}");
       }
       case SERVER_STREAMING -> {
@@ -111,21 +119,21 @@ final class ClientClassEmitter {
             "it (try-with-resources) to cancel the call early.");
         out.openList(
             "public dev.shuttle.ResponseStream<" + rpc.responseType() + "> " + rpc.method(), List.of(request), " {");
-        out.line("return " + n.channel() + ".serverStreamingCall(" + descriptor + ", " + n.request() + ", " + n.options() + ");");
+        out.line("return " + n.invoker() + ".serverStreamingCall(" + descriptor + ", " + n.request() + ", " + n.options() + ");");
         out.close("}");
       }
       case CLIENT_STREAMING -> {
         callDoc(out, rpc, "Starts " + name + ": send the requests, then {@code finish()} for the",
             "response.");
         out.open("public dev.shuttle.ClientStreamingCall" + types + " " + rpc.method() + "() {");
-        out.line("return " + n.channel() + ".clientStreamingCall(" + descriptor + ", " + n.options() + ");");
+        out.line("return " + n.invoker() + ".clientStreamingCall(" + descriptor + ", " + n.options() + ");");
         out.close("}");
       }
       case BIDI_STREAMING -> {
         callDoc(out, rpc, "Starts " + name + ": send requests and read responses independently;",
             "{@code halfClose()} when done sending.");
         out.open("public dev.shuttle.BidiCall" + types + " " + rpc.method() + "() {");
-        out.line("return " + n.channel() + ".bidiStreamingCall(" + descriptor + ", " + n.options() + ");");
+        out.line("return " + n.invoker() + ".bidiStreamingCall(" + descriptor + ", " + n.options() + ");");
         out.close("}");
       }
     }

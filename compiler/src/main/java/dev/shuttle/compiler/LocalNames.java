@@ -12,13 +12,14 @@ record LocalNames(
     String requests,
     String responses,
     String context,
-    String channel,
+    String invoker,
     String options,
     String timeout,
     String metadata,
     String deadline,
     String encoding,
-    String holder) {
+    String holder,
+    String interceptors) {
 
   /** The usual names, each changed only if it is the first segment of a referenced package. */
   static LocalNames avoiding(Set<String> packageRoots) {
@@ -27,13 +28,14 @@ record LocalNames(
         avoid("requests", packageRoots),
         avoid("responses", packageRoots),
         avoid("context", packageRoots),
-        avoid("channel", packageRoots),
+        avoid("invoker", packageRoots),
         avoid("options", packageRoots),
         avoid("timeout", packageRoots),
         avoid("metadata", packageRoots),
         avoid("deadline", packageRoots),
         avoid("encoding", packageRoots),
-        avoid("holder", packageRoots));
+        avoid("holder", packageRoots),
+        avoid("interceptors", packageRoots));
   }
 
   private static String avoid(String name, Set<String> packageRoots) {

@@ -23,7 +23,7 @@ final class RpcNaming {
   static final Set<String> GENERATED_METHODS =
       Set.of(
           "bindService", "of", "withOptions", "withTimeout", "withMetadata", "withDeadline", "withCompression",
-          "withResponseMetadata", "options");
+          "withResponseMetadata", "withInterceptors", "options");
 
   static final String SERVICE_NAME_CONSTANT = "SERVICE_NAME";
 

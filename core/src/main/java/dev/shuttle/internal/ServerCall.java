@@ -27,7 +27,10 @@ import java.lang.System.Logger.Level;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -93,6 +96,8 @@ public final class ServerCall<Req, Resp>
   private volatile boolean lastReceivedCompressed;
   /** The status a call failed for the client's bad input must be answered with; null otherwise. */
   private volatile Status failStatus;
+  /** Values interceptors attached, set and read on the handler's thread; null until the first. */
+  private Map<Key<?>, Object> attached;
 
   ServerCall(
       Http2Stream stream,
@@ -753,6 +758,22 @@ public final class ServerCall<Req, Resp>
   @Override
   public SocketAddress remoteAddress() {
     return stream.remoteAddress();
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <T> T get(Key<T> key) {
+    Map<Key<?>, Object> values = attached;
+    return values == null ? null : (T) values.get(key);
+  }
+
+  @Override
+  public <T> void set(Key<T> key, T value) {
+    Objects.requireNonNull(key, "key");
+    if (attached == null) {
+      attached = new IdentityHashMap<>(4);
+    }
+    attached.put(key, value);
   }
 
   @Override
