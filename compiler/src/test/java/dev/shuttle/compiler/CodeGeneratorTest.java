@@ -92,8 +92,8 @@ class CodeGeneratorTest {
 
     String client = files.get("dev/shuttle/examples/seed/TestServerClient.java");
     assertTrue(client.contains("public final class TestServerClient {"));
-    assertTrue(client.contains("public static TestServerClient of(dev.shuttle.Channel channel) {"));
-    assertTrue(client.contains("return channel.unaryCall(TestServerService.GET_RANDOM, request, options);"));
+    assertTrue(client.contains("public static TestServerClient of(dev.shuttle.CallInvoker invoker) {"), client);
+    assertTrue(client.contains("return invoker.unaryCall(TestServerService.GET_RANDOM, request, options);"), client);
     assertTrue(client.contains(
         "public java.util.concurrent.CompletableFuture<dev.shuttle.examples.seed.Response> getRandomAsync("));
   }
