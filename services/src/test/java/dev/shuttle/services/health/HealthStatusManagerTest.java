@@ -27,11 +27,14 @@ class HealthStatusManagerTest {
   void aWatchStartedAfterTheServerShutDownEndsAfterItsFirstStatus() throws Exception {
     health.setStatus("demo.Greeter", ServingStatus.SERVING);
     dev.shuttle.Server server = health.addTo(dev.shuttle.Server.builder()).start();
-    server.shutdown();
+    try {
+      server.shutdown();
 
-    StatusWatch late = health.watch("demo.Greeter");
-    assertEquals(ServingStatus.NOT_SERVING, late.next());
-    assertNull(late.next());
-    server.shutdownNow();
+      StatusWatch late = health.watch("demo.Greeter");
+      assertEquals(ServingStatus.NOT_SERVING, late.next());
+      assertNull(late.next());
+    } finally {
+      server.shutdownNow();
+    }
   }
 }
