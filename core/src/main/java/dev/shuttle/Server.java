@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A gRPC server. Each call's handler runs on a virtual thread of its own (or on the executor you
@@ -72,12 +73,17 @@ public final class Server implements AutoCloseable {
   /** What any connection may buffer even when the server's total is spent. */
   public static final long DEFAULT_MIN_BUFFERED_REQUEST_BYTES_PER_CONNECTION = 64 * 1024;
 
+  private static final System.Logger LOG = System.getLogger(Server.class.getName());
+
   private final Http2Server transport;
   private final RequestBufferBudget budget;
+  private final List<Runnable> shutdownActions;
+  private final AtomicBoolean shutdownBegun = new AtomicBoolean();
 
-  private Server(Http2Server transport, RequestBufferBudget budget) {
+  private Server(Http2Server transport, RequestBufferBudget budget, List<Runnable> shutdownActions) {
     this.transport = transport;
     this.budget = budget;
+    this.shutdownActions = shutdownActions;
   }
 
   public static Builder builder() {
@@ -108,14 +114,33 @@ public final class Server implements AutoCloseable {
     return budget.peak();
   }
 
-  /** Stops accepting connections and calls; calls in progress run to completion. */
+  /**
+   * Stops accepting connections and calls; calls in progress run to completion. The actions of
+   * {@link Builder#onShutdown} run first.
+   */
   public void shutdown() {
+    runShutdownActions();
     transport.shutdown();
   }
 
-  /** Stops accepting and ends every connection and call now. */
+  /** Stops accepting and ends every connection and call now (after the actions of {@link Builder#onShutdown}, if not run yet). */
   public void shutdownNow() {
+    runShutdownActions();
     transport.shutdownNow();
+  }
+
+  private void runShutdownActions() {
+    if (!shutdownBegun.compareAndSet(false, true)) {
+      return;
+    }
+    for (Runnable action : shutdownActions) {
+      try {
+        action.run();
+      } catch (RuntimeException e) {
+        // One failing action must neither stop the others nor the shutdown itself.
+        LOG.log(System.Logger.Level.WARNING, "a shutdown action failed", e);
+      }
+    }
   }
 
   public boolean isShutdown() {
@@ -162,6 +187,7 @@ public final class Server implements AutoCloseable {
         Http2Config.builder().keepAliveTime(DEFAULT_KEEP_ALIVE_TIME).keepAliveWithoutCalls(true);
     private TlsServerConfig tls;
     private final List<ServerInterceptor> interceptors = new ArrayList<>();
+    private final List<Runnable> shutdownActions = new ArrayList<>();
 
     private Builder() {}
 
@@ -207,6 +233,25 @@ public final class Server implements AutoCloseable {
       for (ServerInterceptor interceptor : interceptors) {
         this.interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
       }
+      return this;
+    }
+
+    /**
+     * Runs {@code action} once when the server begins to shut down: on the first call of
+     * {@link Server#shutdown}, {@link Server#shutdownNow} or {@link Server#close}, on that
+     * thread, before the server stops taking calls. Actions run in the order they were added;
+     * one that throws is logged and the others still run. For instance, to tell load balancers
+     * the server is going away while its last calls finish:
+     *
+     * <pre>{@code
+     * Server server = Server.builder()
+     *     .service(new Greeter())
+     *     .onShutdown(() -> draining.set(true))
+     *     .start();
+     * }</pre>
+     */
+    public Builder onShutdown(Runnable action) {
+      shutdownActions.add(Objects.requireNonNull(action, "action"));
       return this;
     }
 
@@ -386,7 +431,8 @@ public final class Server implements AutoCloseable {
       List<ServerInterceptor> chain = List.copyOf(interceptors);
       methods.forEach((path, method) -> served.put(path, InterceptedMethod.of(method, chain)));
       CallDispatcher dispatcher = new CallDispatcher(served, settings, budget, transportConfig.maxConcurrentStreams());
-      return new Server(Http2Server.start(address, transportConfig, dispatcher, tls), budget);
+      return new Server(
+          Http2Server.start(address, transportConfig, dispatcher, tls), budget, List.copyOf(shutdownActions));
     }
 
     private static long defaultBufferedRequestBytes() {

@@ -1,6 +1,7 @@
 package dev.shuttle.interop;
 
 import dev.shuttle.Server;
+import dev.shuttle.services.health.HealthStatusManager;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -80,6 +81,7 @@ public final class InteropServer implements AutoCloseable {
             .service(new InteropTestService(serverId, metrics))
             .service(new UnimplementedService())
             .service(new OrcaService(metrics, orcaMinInterval));
+    new HealthStatusManager().addTo(builder); // grpc.health.v1: SERVING, NOT_SERVING once stopping
     if (useTls) {
       builder.tls(InteropCertificates.files().serverTls());
     }

@@ -2,6 +2,7 @@ package dev.shuttle.examples.seed;
 
 import dev.shuttle.Server;
 import dev.shuttle.http2.TlsServerConfig;
+import dev.shuttle.services.health.HealthStatusManager;
 import java.io.IOException;
 import sun.misc.Signal;
 
@@ -65,6 +66,7 @@ public final class SeedServer {
     Server server;
     try {
       Server.Builder builder = Server.builder().listen(address.host(), address.port()).service(new Work());
+      new HealthStatusManager().addTo(builder); // grpc.health.v1: SERVING, NOT_SERVING once stopping
       if (tls != null) {
         builder.tls(tls);
       }
