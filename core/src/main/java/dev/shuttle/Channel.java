@@ -7,6 +7,7 @@ import dev.shuttle.http2.Http2ErrorCode;
 import dev.shuttle.http2.Http2Socket;
 import dev.shuttle.http2.TlsClientConfig;
 import dev.shuttle.internal.ClientCall;
+import dev.shuttle.internal.GrpcHeaders;
 import dev.shuttle.internal.ServerCall;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -338,7 +339,7 @@ public final class Channel implements CallInvoker, AutoCloseable {
     private int maxInboundMessageSize = DEFAULT_MAX_INBOUND_MESSAGE_SIZE;
     private Duration connectTimeout = Duration.ofSeconds(20);
     private CompressionRegistry compression = CompressionRegistry.defaults();
-    private final Http2Config.Builder http2 = Http2Config.builder();
+    private final Http2Config.Builder http2 = Http2Config.builder().notIndexedHeaders(GrpcHeaders.RARELY_REPEATED);
     private TlsClientConfig tls;
 
     private Builder(String target) {

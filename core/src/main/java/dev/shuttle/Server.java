@@ -4,6 +4,7 @@ import dev.shuttle.http2.Http2Config;
 import dev.shuttle.http2.Http2Server;
 import dev.shuttle.http2.TlsServerConfig;
 import dev.shuttle.internal.CallDispatcher;
+import dev.shuttle.internal.GrpcHeaders;
 import dev.shuttle.internal.InterceptedMethod;
 import dev.shuttle.internal.RequestBufferBudget;
 import dev.shuttle.internal.ServerCallSettings;
@@ -184,7 +185,10 @@ public final class Server implements AutoCloseable {
     private long minBufferedRequestBytesPerConnection = DEFAULT_MIN_BUFFERED_REQUEST_BYTES_PER_CONNECTION;
     // A server pings quiet connections whether or not they have calls, as grpc-java's does.
     private final Http2Config.Builder http2 =
-        Http2Config.builder().keepAliveTime(DEFAULT_KEEP_ALIVE_TIME).keepAliveWithoutCalls(true);
+        Http2Config.builder()
+            .keepAliveTime(DEFAULT_KEEP_ALIVE_TIME)
+            .keepAliveWithoutCalls(true)
+            .notIndexedHeaders(GrpcHeaders.RARELY_REPEATED);
     private TlsServerConfig tls;
     private final List<ServerInterceptor> interceptors = new ArrayList<>();
     private final List<Runnable> shutdownActions = new ArrayList<>();

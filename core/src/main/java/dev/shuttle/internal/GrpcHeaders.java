@@ -22,6 +22,12 @@ public final class GrpcHeaders {
   public static final String GRPC_ACCEPT_ENCODING = "grpc-accept-encoding";
   public static final String USER_AGENT = "shuttle-java/0.1";
 
+  /**
+   * Headers whose values rarely repeat from call to call, so HPACK sends them as literals
+   * rather than filling the peer's dynamic table with them.
+   */
+  public static final Set<String> RARELY_REPEATED = Set.of(GRPC_TIMEOUT, GRPC_MESSAGE);
+
   /** Headers gRPC itself consumes; the application never sees them in its Metadata. */
   private static final Set<String> RESERVED =
       Set.of(

@@ -1,7 +1,9 @@
 package dev.shuttle.http2;
 
+import dev.shuttle.http2.hpack.HpackEncoder;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The limits and timers one side of a connection enforces and advertises. Every limit has a safe
@@ -77,6 +79,7 @@ public final class Http2Config {
   private final Duration maxConnectionAge;
   private final Duration maxConnectionAgeGrace;
   private final Duration shutdownPingTimeout;
+  private final HpackEncoder.Policy headerIndexing;
 
   private Http2Config(Builder b) {
     maxConcurrentStreams = b.maxConcurrentStreams;
@@ -107,6 +110,7 @@ public final class Http2Config {
     maxConnectionAge = b.maxConnectionAge;
     maxConnectionAgeGrace = b.maxConnectionAgeGrace;
     shutdownPingTimeout = b.shutdownPingTimeout;
+    headerIndexing = HpackEncoder.Policy.notIndexing(b.notIndexedHeaders);
   }
 
   public static Http2Config defaults() {
@@ -147,6 +151,7 @@ public final class Http2Config {
     b.maxConnectionAge = maxConnectionAge;
     b.maxConnectionAgeGrace = maxConnectionAgeGrace;
     b.shutdownPingTimeout = shutdownPingTimeout;
+    b.notIndexedHeaders = headerIndexing.notIndexed();
     return b;
   }
 
@@ -327,6 +332,11 @@ public final class Http2Config {
     return shutdownPingTimeout;
   }
 
+  /** How this side's HPACK encoder indexes header fields; see {@link Builder#notIndexedHeaders}. */
+  public HpackEncoder.Policy headerIndexing() {
+    return headerIndexing;
+  }
+
   /**
    * The largest encoded header block we buffer while waiting for END_HEADERS. Encoded blocks can
    * legitimately exceed the decoded list only slightly, so this leaves room for a list that is a
@@ -366,6 +376,7 @@ public final class Http2Config {
     private Duration maxConnectionAge;
     private Duration maxConnectionAgeGrace;
     private Duration shutdownPingTimeout = DEFAULT_SHUTDOWN_PING_TIMEOUT;
+    private Set<String> notIndexedHeaders = Set.of();
 
     private Builder() {}
 
@@ -513,6 +524,21 @@ public final class Http2Config {
     /** Null for as long as the streams need. */
     public Builder maxConnectionAgeGrace(Duration value) {
       maxConnectionAgeGrace = value == null ? null : positive(value, "maxConnectionAgeGrace");
+      return this;
+    }
+
+    /**
+     * Header names (lower case) whose values rarely repeat, such as a per-request timeout: the
+     * HPACK encoder sends them as literals instead of filling the peer's dynamic table with them.
+     * Replaces the names given before; none by default.
+     */
+    public Builder notIndexedHeaders(Set<String> names) {
+      for (String name : names) {
+        if (!name.equals(name.toLowerCase(java.util.Locale.ROOT))) {
+          throw new IllegalArgumentException("header names are lower case on the wire: " + name);
+        }
+      }
+      notIndexedHeaders = Set.copyOf(names);
       return this;
     }
 

@@ -97,7 +97,9 @@ public final class Http2Connection implements AutoCloseable {
     this.decoder = new HpackDecoder(HpackDecoder.DEFAULT_HEADER_TABLE_SIZE, config.maxHeaderListSize());
     this.input = new DeadlineInputStream(socket.input(), socket);
     this.reader = new FrameReader(input, decoder, config);
-    this.writer = new WriteScheduler(socket.output(), config.maxQueuedBytes(), new WriterEvents(), "h2-writer-" + id);
+    this.writer =
+        new WriteScheduler(
+            socket.output(), config.maxQueuedBytes(), config.headerIndexing(), new WriterEvents(), "h2-writer-" + id);
     this.streams = new StreamRegistry(client, firstLocalStreamId, config.maxConcurrentStreams());
     this.flow = new FlowController(config);
     this.keepAlive = config.keepAliveTime() == null ? null : new KeepAlivePinger(this, config);

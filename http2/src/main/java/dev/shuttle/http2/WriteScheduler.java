@@ -84,7 +84,7 @@ final class WriteScheduler {
   // Touched only by the draining thread (the writing flag hands them from one to the next).
   private final ArrayDeque<WriteOp> control = new ArrayDeque<>();
   private final ArrayDeque<Http2Stream> ready = new ArrayDeque<>();
-  private final HpackEncoder encoder = new HpackEncoder();
+  private final HpackEncoder encoder;
   private final ByteSink block = new ByteSink(512);
   /** Taken from {@link WriteBuffers} for a drain and given back after it; null in between. */
   private ByteSink buf;
@@ -97,8 +97,9 @@ final class WriteScheduler {
   private long provokedWrittenBytes;
   private int droppedCredit;
 
-  WriteScheduler(OutputStream out, long budget, Events events, String name) {
+  WriteScheduler(OutputStream out, long budget, HpackEncoder.Policy headerIndexing, Events events, String name) {
     this.out = out;
+    this.encoder = new HpackEncoder(headerIndexing);
     this.budget = budget;
     this.events = events;
     this.helper = Thread.ofVirtual().name(name).unstarted(this::helperLoop);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.shuttle.http2.hpack.HpackEncoder;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -42,7 +43,7 @@ class WriteSchedulerTest {
       };
 
   private WriteScheduler scheduler(OutputStream out, int budget) {
-    return new WriteScheduler(out, budget, events, "test-writer");
+    return new WriteScheduler(out, budget, HpackEncoder.Policy.DEFAULT, events, "test-writer");
   }
 
   private static Http2Stream stream(int id) {

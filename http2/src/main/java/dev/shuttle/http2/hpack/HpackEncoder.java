@@ -3,16 +3,17 @@ package dev.shuttle.http2.hpack;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * HPACK encoder (RFC 7541) for one direction of one connection. Not thread-safe.
  *
- * <p>Indexing policy, tuned for gRPC: fields that repeat on every call ({@code :path},
- * {@code :authority}, {@code content-type}, {@code user-agent}, {@code te}, {@code grpc-*}, ...)
- * are added to the dynamic table; {@code grpc-timeout}, {@code grpc-message}, {@code
- * content-length} and values longer than 256 octets rarely repeat and are not; {@code
- * authorization}, {@code proxy-authorization} and cookies shorter than 20 octets are sent as
- * never-indexed literals (RFC 7541 7.1.3) so intermediaries don't index them either.
+ * <p>Indexing policy: fields are added to the dynamic table, as fields that repeat on every
+ * request ({@code :path}, {@code :authority}, {@code content-type}, {@code user-agent}, ...) are
+ * what it pays for; {@code content-length}, values longer than 256 octets and the names of a
+ * {@link Policy} (the layer above knows which of its own headers rarely repeat) are not;
+ * {@code authorization}, {@code proxy-authorization} and cookies shorter than 20 octets are sent
+ * as never-indexed literals (RFC 7541 7.1.3) so intermediaries don't index them either.
  */
 public final class HpackEncoder {
   /** The initial SETTINGS_HEADER_TABLE_SIZE of HTTP/2, and the most this encoder will use. */
@@ -61,8 +62,38 @@ public final class HpackEncoder {
     }
   }
 
-  private static final Map<String, NameInfo> NAMES = buildNameInfo();
+  /**
+   * Which header names are never added to the dynamic table, beyond the encoder's own list: the
+   * names whose values rarely repeat. Built once and shared by every connection that uses it.
+   *
+   * <pre>{@code
+   * HpackEncoder.Policy policy = HpackEncoder.Policy.notIndexing(Set.of("x-request-id"));
+   * }</pre>
+   */
+  public static final class Policy {
+    /** Only the encoder's own list. */
+    public static final Policy DEFAULT = new Policy(Set.of());
 
+    private final Map<String, NameInfo> names;
+    private final Set<String> notIndexed;
+
+    private Policy(Set<String> notIndexed) {
+      this.notIndexed = Set.copyOf(notIndexed);
+      this.names = buildNameInfo(this.notIndexed);
+    }
+
+    /** The encoder's own list plus {@code names} (lower case, as on the wire). */
+    public static Policy notIndexing(Set<String> names) {
+      return names.isEmpty() ? DEFAULT : new Policy(names);
+    }
+
+    /** The names added to the encoder's own list. */
+    public Set<String> notIndexed() {
+      return notIndexed;
+    }
+  }
+
+  private final Map<String, NameInfo> names;
   private final Table table = new Table();
   // Peer SETTINGS changes since the last block, to be announced by the next beginBlock().
   private boolean updatePending;
@@ -71,6 +102,12 @@ public final class HpackEncoder {
 
   /** Creates an encoder with a dynamic table of 4096 octets, the HTTP/2 default. */
   public HpackEncoder() {
+    this(Policy.DEFAULT);
+  }
+
+  /** As {@link #HpackEncoder()}, leaving the policy's names out of the dynamic table too. */
+  public HpackEncoder(Policy policy) {
+    this.names = policy.names;
     table.maxSize = DEFAULT_HEADER_TABLE_SIZE;
   }
 
@@ -117,7 +154,7 @@ public final class HpackEncoder {
    * following the policy described in the class documentation.
    */
   public void encodeHeader(String name, String value, ByteSink out) {
-    NameInfo info = NAMES.get(name);
+    NameInfo info = names.get(name);
     int nameIndex = 0;
     int policy = INDEX;
     if (info != null) {
@@ -171,7 +208,7 @@ public final class HpackEncoder {
    * for sensitive values such as credentials.
    */
   public void encodeSensitiveHeader(String name, String value, ByteSink out) {
-    NameInfo info = NAMES.get(name);
+    NameInfo info = names.get(name);
     int nameIndex = info == null ? 0 : info.staticIndex;
     if (nameIndex == 0) {
       nameIndex = table.nameIndex(name);
@@ -185,7 +222,8 @@ public final class HpackEncoder {
    * change any encoder state, so it can be cached and replayed after {@link #beginBlock}.
    */
   public static void encodeStateless(String name, String value, ByteSink out) {
-    NameInfo info = NAMES.get(name);
+    // Static entries and the sensitive names are the same under every policy.
+    NameInfo info = Policy.DEFAULT.names.get(name);
     int nameIndex = 0;
     int representation = WITHOUT_INDEXING;
     if (info != null) {
@@ -262,15 +300,15 @@ public final class HpackEncoder {
     return name.hashCode() * 31 + value.hashCode();
   }
 
-  private static Map<String, NameInfo> buildNameInfo() {
-    Map<String, Integer> policies =
-        Map.of(
-            "authorization", NEVER_INDEX,
-            "proxy-authorization", NEVER_INDEX,
-            "cookie", NEVER_INDEX_IF_SHORT,
-            "content-length", DONT_INDEX,
-            "grpc-timeout", DONT_INDEX,
-            "grpc-message", DONT_INDEX);
+  private static Map<String, NameInfo> buildNameInfo(Set<String> notIndexed) {
+    Map<String, Integer> policies = new HashMap<>();
+    for (String name : notIndexed) {
+      policies.put(name, DONT_INDEX);
+    }
+    policies.put("authorization", NEVER_INDEX);
+    policies.put("proxy-authorization", NEVER_INDEX);
+    policies.put("cookie", NEVER_INDEX_IF_SHORT);
+    policies.put("content-length", DONT_INDEX);
     Map<String, NameInfo> map = new HashMap<>();
     for (int i = 1; i <= StaticTable.LENGTH; i++) {
       String name = StaticTable.NAMES[i];

@@ -12,6 +12,7 @@ import dev.shuttle.http2.hpack.HpackTestSupport.Header;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class HpackEncoderTest {
@@ -140,8 +141,8 @@ class HpackEncoderTest {
   }
 
   @Test
-  void doesNotIndexGrpcTimeoutGrpcMessageOrContentLength() throws Exception {
-    HpackEncoder encoder = new HpackEncoder();
+  void doesNotIndexContentLengthNorTheNamesItsPolicyLeavesOut() throws Exception {
+    HpackEncoder encoder = new HpackEncoder(HpackEncoder.Policy.notIndexing(Set.of("grpc-timeout", "grpc-message")));
     for (int i = 0; i < 2; i++) {
       ByteSink literal = new ByteSink();
       HpackEncoder.encodeStateless("grpc-timeout", "1000m", literal);
@@ -151,6 +152,14 @@ class HpackEncoderTest {
       assertEquals(0x00, field(encoder, "grpc-message", "not found")[0]);
     }
     assertEquals(0, encoder.dynamicTableLength());
+  }
+
+  @Test
+  void withoutAPolicyEveryShortFieldButTheSensitiveOnesIsIndexed() {
+    HpackEncoder encoder = new HpackEncoder();
+    field(encoder, "grpc-timeout", "1000m");
+    assertEquals(1, encoder.dynamicTableLength(), "the http2 module knows nothing of grpc-timeout");
+    assertArrayEquals(hex("be"), field(encoder, "grpc-timeout", "1000m"), "indexed the second time");
   }
 
   @Test
