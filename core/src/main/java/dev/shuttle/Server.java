@@ -9,9 +9,12 @@ import dev.shuttle.internal.ServerCallSettings;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
@@ -71,10 +74,12 @@ public final class Server implements AutoCloseable {
 
   private final Http2Server transport;
   private final RequestBufferBudget budget;
+  private final List<ServiceDefinition> services;
 
-  private Server(Http2Server transport, RequestBufferBudget budget) {
+  private Server(Http2Server transport, RequestBufferBudget budget, List<ServiceDefinition> services) {
     this.transport = transport;
     this.budget = budget;
+    this.services = services;
   }
 
   public static Builder builder() {
@@ -88,6 +93,20 @@ public final class Server implements AutoCloseable {
 
   public InetSocketAddress address() {
     return transport.localAddress();
+  }
+
+  /**
+   * The services this server serves, in the order they were registered. A handler reaches its
+   * server through {@link ServerContext#server()}, so a service can describe the others:
+   *
+   * <pre>{@code
+   * for (ServiceDefinition service : context.server().services()) {
+   *   names.add(service.name());
+   * }
+   * }</pre>
+   */
+  public List<ServiceDefinition> services() {
+    return services;
   }
 
   /** Connections open now. */
@@ -147,6 +166,7 @@ public final class Server implements AutoCloseable {
   public static final class Builder {
     private InetSocketAddress address = new InetSocketAddress("127.0.0.1", 0);
     private final Map<String, ServerMethod<?, ?>> methods = new LinkedHashMap<>();
+    private final List<ServiceDefinition> services = new ArrayList<>();
     private Executor executor;
     private int maxInboundMessageSize = DEFAULT_MAX_INBOUND_MESSAGE_SIZE;
     private boolean interruptHandlersOnCancel = true;
@@ -191,6 +211,7 @@ public final class Server implements AutoCloseable {
           throw new IllegalArgumentException("method registered twice: " + method.descriptor().fullName());
         }
       }
+      services.add(service);
       return this;
     }
 
@@ -363,11 +384,16 @@ public final class Server implements AutoCloseable {
       long perConnection =
           maxBufferedRequestBytesPerConnection > 0 ? maxBufferedRequestBytesPerConnection : Math.max(1, total / 2);
       RequestBufferBudget budget = new RequestBufferBudget(total, perConnection, minBufferedRequestBytesPerConnection);
+      // Handlers reach the server through their context; one that runs before start() returns
+      // waits the moment it takes to get there.
+      CompletableFuture<Server> self = new CompletableFuture<>();
       ServerCallSettings settings =
-          new ServerCallSettings(executor, maxInboundMessageSize, interruptHandlersOnCancel, compression);
+          new ServerCallSettings(executor, maxInboundMessageSize, interruptHandlersOnCancel, compression, self);
       Http2Config transportConfig = http2.build();
       CallDispatcher dispatcher = new CallDispatcher(methods, settings, budget, transportConfig.maxConcurrentStreams());
-      return new Server(Http2Server.start(address, transportConfig, dispatcher, tls), budget);
+      Server server = new Server(Http2Server.start(address, transportConfig, dispatcher, tls), budget, List.copyOf(services));
+      self.complete(server);
+      return server;
     }
 
     private static long defaultBufferedRequestBytes() {
