@@ -16,8 +16,8 @@ import java.util.List;
  * @param clientClass simple name of the client class
  * @param comment the service's comment in the {@code .proto}, or ""
  * @param deprecated whether the service is marked {@code deprecated}
- * @param usesDeprecatedTypes whether a request or response class is deprecated, so that the
- *     generated classes must not warn about using it
+ * @param usesDeprecatedTypes whether a request or response class, or the file's outer class, is
+ *     deprecated, so that the generated classes must not warn about using it
  */
 record ServiceModel(
     String sourceFile,

@@ -33,7 +33,8 @@ final class ServicePlanner {
     List<RpcNaming.Rpc> naming = new ArrayList<>();
     Set<String> packageRoots = new HashSet<>(RUNTIME_PACKAGE_ROOTS);
     packageRoots.add(JavaIdentifiers.firstSegment(outerClass));
-    boolean usesDeprecatedTypes = false;
+    // protoc deprecates the outer class of a deprecated file, and bindService() refers to it.
+    boolean usesDeprecatedTypes = file.getOptions().getDeprecated();
     for (MethodDescriptorProto method : service.getMethodList()) {
       TypeIndex.JavaClass request = types.message(method.getInputType());
       TypeIndex.JavaClass response = types.message(method.getOutputType());
