@@ -2,6 +2,7 @@ package dev.shuttle.examples.seed;
 
 import dev.shuttle.Server;
 import dev.shuttle.http2.TlsServerConfig;
+import dev.shuttle.services.reflection.ReflectionService;
 import java.io.IOException;
 import sun.misc.Signal;
 
@@ -65,6 +66,7 @@ public final class SeedServer {
     Server server;
     try {
       Server.Builder builder = Server.builder().listen(address.host(), address.port()).service(new Work());
+      builder.service(ReflectionService.v1()).service(ReflectionService.v1alpha()); // grpcurl list, describe
       if (tls != null) {
         builder.tls(tls);
       }
