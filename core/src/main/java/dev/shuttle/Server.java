@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -80,11 +81,14 @@ public final class Server implements AutoCloseable {
   private final RequestBufferBudget budget;
   private final List<Runnable> shutdownActions;
   private final AtomicBoolean shutdownBegun = new AtomicBoolean();
+  private final List<ServiceDefinition> services;
 
-  private Server(Http2Server transport, RequestBufferBudget budget, List<Runnable> shutdownActions) {
+  private Server(
+      Http2Server transport, RequestBufferBudget budget, List<Runnable> shutdownActions, List<ServiceDefinition> services) {
     this.transport = transport;
     this.budget = budget;
     this.shutdownActions = shutdownActions;
+    this.services = services;
   }
 
   public static Builder builder() {
@@ -98,6 +102,20 @@ public final class Server implements AutoCloseable {
 
   public InetSocketAddress address() {
     return transport.localAddress();
+  }
+
+  /**
+   * The services this server serves, in the order they were registered. A handler reaches its
+   * server through {@link ServerContext#server()}, so a service can describe the others:
+   *
+   * <pre>{@code
+   * for (ServiceDefinition service : context.server().services()) {
+   *   names.add(service.name());
+   * }
+   * }</pre>
+   */
+  public List<ServiceDefinition> services() {
+    return services;
   }
 
   /** Connections open now. */
@@ -176,6 +194,7 @@ public final class Server implements AutoCloseable {
   public static final class Builder {
     private InetSocketAddress address = new InetSocketAddress("127.0.0.1", 0);
     private final Map<String, ServerMethod<?, ?>> methods = new LinkedHashMap<>();
+    private final List<ServiceDefinition> services = new ArrayList<>();
     private Executor executor;
     private int maxInboundMessageSize = DEFAULT_MAX_INBOUND_MESSAGE_SIZE;
     private boolean interruptHandlersOnCancel = true;
@@ -225,6 +244,7 @@ public final class Server implements AutoCloseable {
           throw new IllegalArgumentException("method registered twice: " + method.descriptor().fullName());
         }
       }
+      services.add(service);
       return this;
     }
 
@@ -428,15 +448,24 @@ public final class Server implements AutoCloseable {
       long perConnection =
           maxBufferedRequestBytesPerConnection > 0 ? maxBufferedRequestBytesPerConnection : Math.max(1, total / 2);
       RequestBufferBudget budget = new RequestBufferBudget(total, perConnection, minBufferedRequestBytesPerConnection);
+      // Handlers reach the server through their context; one that runs before start() returns
+      // waits the moment it takes to get there.
+      CompletableFuture<Server> self = new CompletableFuture<>();
       ServerCallSettings settings =
-          new ServerCallSettings(executor, maxInboundMessageSize, interruptHandlersOnCancel, compression);
+          new ServerCallSettings(executor, maxInboundMessageSize, interruptHandlersOnCancel, compression, self);
       Http2Config transportConfig = http2.build();
       Map<String, ServerMethod<?, ?>> served = new LinkedHashMap<>();
       List<ServerInterceptor> chain = List.copyOf(interceptors);
       methods.forEach((path, method) -> served.put(path, InterceptedMethod.of(method, chain)));
       CallDispatcher dispatcher = new CallDispatcher(served, settings, budget, transportConfig.maxConcurrentStreams());
-      return new Server(
-          Http2Server.start(address, transportConfig, dispatcher, tls), budget, List.copyOf(shutdownActions));
+      Server server =
+          new Server(
+              Http2Server.start(address, transportConfig, dispatcher, tls),
+              budget,
+              List.copyOf(shutdownActions),
+              List.copyOf(services));
+      self.complete(server);
+      return server;
     }
 
     private static long defaultBufferedRequestBytes() {

@@ -83,6 +83,15 @@ public interface ServerContext {
   /** Trailers to send with the final status. Add to them any time before the handler returns. */
   Metadata responseTrailers();
 
+  /**
+   * The server serving this call, for a service that needs to know the others (server
+   * reflection lists {@link Server#services()}); {@code null} for a context no server made, such
+   * as a test's.
+   */
+  default Server server() {
+    return null;
+  }
+
   /** The client's address. */
   SocketAddress remoteAddress();
 

@@ -15,14 +15,19 @@ import java.util.Map;
  *     .unary(ECHO_METHOD, (request, context) -> request)
  *     .build();
  * }</pre>
+ *
+ * <p>A definition may also carry its schema, for services such as server reflection that
+ * describe what a server serves (see {@link #schemaDescriptor()}).
  */
 public final class ServiceDefinition {
   private final String name;
   private final Map<String, ServerMethod<?, ?>> methods;
+  private final Object schemaDescriptor;
 
-  private ServiceDefinition(String name, Map<String, ServerMethod<?, ?>> methods) {
+  private ServiceDefinition(String name, Map<String, ServerMethod<?, ?>> methods, Object schemaDescriptor) {
     this.name = name;
     this.methods = Collections.unmodifiableMap(methods);
+    this.schemaDescriptor = schemaDescriptor;
   }
 
   public static Builder builder(String serviceName) {
@@ -51,16 +56,40 @@ public final class ServiceDefinition {
     List<ServerInterceptor> chain = List.of(interceptors);
     Map<String, ServerMethod<?, ?>> wrapped = new LinkedHashMap<>();
     methods.forEach((methodName, method) -> wrapped.put(methodName, InterceptedMethod.of(method, chain)));
-    return new ServiceDefinition(name, wrapped);
+    return new ServiceDefinition(name, wrapped, schemaDescriptor);
+  }
+
+  /**
+   * What describes the service's schema, or {@code null} when nothing does (the default for a
+   * definition built by hand). For a protobuf service it is the service's
+   * {@code com.google.protobuf.Descriptors.ServiceDescriptor}, which generated base classes set;
+   * core does not know protobuf, so the type is left to whoever reads it.
+   */
+  public Object schemaDescriptor() {
+    return schemaDescriptor;
   }
 
   /** Collects a service's methods. */
   public static final class Builder {
     private final String name;
     private final Map<String, ServerMethod<?, ?>> methods = new LinkedHashMap<>();
+    private Object schemaDescriptor;
 
     private Builder(String name) {
       this.name = name;
+    }
+
+    /**
+     * Attaches the service's schema, returned by {@link ServiceDefinition#schemaDescriptor()}:
+     * for protobuf, its {@code Descriptors.ServiceDescriptor}; {@code null} for none.
+     *
+     * <pre>{@code
+     * builder.schemaDescriptor(EchoProto.getDescriptor().findServiceByName("Echo"));
+     * }</pre>
+     */
+    public Builder schemaDescriptor(Object schemaDescriptor) {
+      this.schemaDescriptor = schemaDescriptor;
+      return this;
     }
 
     public <Req, Resp> Builder unary(MethodDescriptor<Req, Resp> method, UnaryHandler<Req, Resp> handler) {
@@ -94,7 +123,7 @@ public final class ServiceDefinition {
     }
 
     public ServiceDefinition build() {
-      return new ServiceDefinition(name, new LinkedHashMap<>(methods));
+      return new ServiceDefinition(name, new LinkedHashMap<>(methods), schemaDescriptor);
     }
   }
 }

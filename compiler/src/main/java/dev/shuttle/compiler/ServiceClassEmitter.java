@@ -82,6 +82,9 @@ final class ServiceClassEmitter {
     out.line("@java.lang.Override");
     out.open("public final dev.shuttle.ServiceDefinition bindService() {");
     out.line("return dev.shuttle.ServiceDefinition.builder(" + RpcNaming.SERVICE_NAME_CONSTANT + ")");
+    // For server reflection: protoc's outer class holds the file's descriptor, and so the service's.
+    out.line("    .schemaDescriptor(" + model.outerClass() + ".getDescriptor().findServiceByName("
+        + EmitSupport.literal(model.protoName()) + "))");
     for (ServiceModel.Rpc rpc : model.rpcs()) {
       String bind =
           switch (rpc.kind()) {

@@ -9,17 +9,22 @@ import java.util.List;
  * @param sourceFile the {@code .proto} file, as protoc names it
  * @param javaPackage the Java package of the generated classes; "" for the default package
  * @param fullName {@code package.Service}, without a leading dot; just the name without a package
+ * @param protoName the service's name in its file, without the package
+ * @param outerClass canonical name of the file's outer class, whose {@code getDescriptor()} holds
+ *     the service's descriptor
  * @param serviceClass simple name of the server-side base class
  * @param clientClass simple name of the client class
  * @param comment the service's comment in the {@code .proto}, or ""
  * @param deprecated whether the service is marked {@code deprecated}
- * @param usesDeprecatedTypes whether a request or response class is deprecated, so that the
- *     generated classes must not warn about using it
+ * @param usesDeprecatedTypes whether a request or response class, or the file's outer class, is
+ *     deprecated, so that the generated classes must not warn about using it
  */
 record ServiceModel(
     String sourceFile,
     String javaPackage,
     String fullName,
+    String protoName,
+    String outerClass,
     String serviceClass,
     String clientClass,
     String comment,

@@ -25,12 +25,16 @@ final class ServicePlanner {
     ServiceDescriptorProto service = file.getService(serviceIndex);
     String javaPackage = ProtobufJavaNaming.javaPackage(file);
     String fullName = file.getPackage().isEmpty() ? service.getName() : file.getPackage() + "." + service.getName();
+    String outerName = ProtobufJavaNaming.outerClassName(file);
+    String outerClass = javaPackage.isEmpty() ? outerName : javaPackage + "." + outerName;
 
     List<TypeIndex.JavaClass> requests = new ArrayList<>();
     List<TypeIndex.JavaClass> responses = new ArrayList<>();
     List<RpcNaming.Rpc> naming = new ArrayList<>();
     Set<String> packageRoots = new HashSet<>(RUNTIME_PACKAGE_ROOTS);
-    boolean usesDeprecatedTypes = false;
+    packageRoots.add(JavaIdentifiers.firstSegment(outerClass));
+    // protoc deprecates the outer class of a deprecated file, and bindService() refers to it.
+    boolean usesDeprecatedTypes = file.getOptions().getDeprecated();
     for (MethodDescriptorProto method : service.getMethodList()) {
       TypeIndex.JavaClass request = types.message(method.getInputType());
       TypeIndex.JavaClass response = types.message(method.getOutputType());
@@ -63,6 +67,8 @@ final class ServicePlanner {
         file.getName(),
         javaPackage,
         fullName,
+        service.getName(),
+        outerClass,
         classNames.claim(javaPackage, service.getName() + "Service"),
         classNames.claim(javaPackage, service.getName() + "Client"),
         comments.service(serviceIndex),

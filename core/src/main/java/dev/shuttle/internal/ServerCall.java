@@ -7,6 +7,7 @@ import dev.shuttle.Deadline;
 import dev.shuttle.ClientStreamingHandler;
 import dev.shuttle.Metadata;
 import dev.shuttle.MethodDescriptor;
+import dev.shuttle.Server;
 import dev.shuttle.ServerContext;
 import dev.shuttle.ServerMethod;
 import dev.shuttle.ServerStreamingHandler;
@@ -651,6 +652,11 @@ public final class ServerCall<Req, Resp>
   @Override
   public Deadline deadline() {
     return deadline;
+  }
+
+  @Override
+  public Server server() {
+    return settings.server();
   }
 
   @Override

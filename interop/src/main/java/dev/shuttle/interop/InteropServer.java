@@ -2,6 +2,7 @@ package dev.shuttle.interop;
 
 import dev.shuttle.Server;
 import dev.shuttle.services.health.HealthStatusManager;
+import dev.shuttle.services.reflection.ReflectionService;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -80,7 +81,9 @@ public final class InteropServer implements AutoCloseable {
             .maxInboundMessageSize(MAX_INBOUND_MESSAGE_SIZE)
             .service(new InteropTestService(serverId, metrics))
             .service(new UnimplementedService())
-            .service(new OrcaService(metrics, orcaMinInterval));
+            .service(new OrcaService(metrics, orcaMinInterval))
+            .service(ReflectionService.v1())
+            .service(ReflectionService.v1alpha());
     new HealthStatusManager().addTo(builder); // grpc.health.v1: SERVING, NOT_SERVING once stopping
     if (useTls) {
       builder.tls(InteropCertificates.files().serverTls());

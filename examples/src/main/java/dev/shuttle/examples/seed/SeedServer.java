@@ -3,6 +3,7 @@ package dev.shuttle.examples.seed;
 import dev.shuttle.Server;
 import dev.shuttle.http2.TlsServerConfig;
 import dev.shuttle.services.health.HealthStatusManager;
+import dev.shuttle.services.reflection.ReflectionService;
 import java.io.IOException;
 import sun.misc.Signal;
 
@@ -67,6 +68,7 @@ public final class SeedServer {
     try {
       Server.Builder builder = Server.builder().listen(address.host(), address.port()).service(new Work());
       new HealthStatusManager().addTo(builder); // grpc.health.v1: SERVING, NOT_SERVING once stopping
+      builder.service(ReflectionService.v1()).service(ReflectionService.v1alpha()); // grpcurl list, describe
       if (tls != null) {
         builder.tls(tls);
       }

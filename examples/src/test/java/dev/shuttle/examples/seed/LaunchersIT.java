@@ -5,11 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.shuttle.BidiCall;
+import dev.shuttle.Channel;
+import dev.shuttle.services.reflection.v1.ServerReflectionClient;
+import dev.shuttle.services.reflection.v1.ServerReflectionRequest;
+import dev.shuttle.services.reflection.v1.ServerReflectionResponse;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -63,6 +70,33 @@ class LaunchersIT {
     process.destroy(); // SIGTERM
     assertTrue(process.waitFor(30, TimeUnit.SECONDS), "seed-server did not stop on SIGTERM");
     assertEquals(0, process.exitValue());
+  }
+
+  @Test
+  void seedServerListsItsServicesThroughReflection() throws Exception {
+    int port = SeedPython.freePort();
+    process =
+        new ProcessBuilder(BIN.resolve("seed-server").toString(), "127.0.0.1:" + port)
+            .directory(work.toFile())
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    String first = CompletableFuture.supplyAsync(() -> readLine(out)).get(120, TimeUnit.SECONDS);
+    assertTrue(first != null && first.contains("listening"), "first line: " + first);
+
+    try (Channel channel = Channel.plaintext("127.0.0.1:" + port);
+        BidiCall<ServerReflectionRequest, ServerReflectionResponse> reflection =
+            ServerReflectionClient.of(channel).withTimeout(Duration.ofSeconds(30)).serverReflectionInfo()) {
+      reflection.send(ServerReflectionRequest.newBuilder().setListServices("").build());
+      reflection.halfClose();
+      List<String> services = new ArrayList<>();
+      for (ServerReflectionResponse response : reflection) {
+        response.getListServicesResponse().getServiceList().forEach(service -> services.add(service.getName()));
+      }
+      assertEquals(
+          List.of("TestServer", "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection"),
+          services);
+    }
   }
 
   @Test
