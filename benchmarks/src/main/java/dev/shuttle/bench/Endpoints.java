@@ -1,8 +1,10 @@
 package dev.shuttle.bench;
 
 import dev.shuttle.Channel;
+import dev.shuttle.ClientInterceptor;
 import dev.shuttle.Server;
 import dev.shuttle.ServerContext;
+import dev.shuttle.ServerInterceptor;
 import dev.shuttle.bench.proto.BenchClient;
 import dev.shuttle.bench.proto.BenchService;
 import dev.shuttle.bench.proto.Payload;
@@ -45,6 +47,7 @@ final class Endpoints {
 
   enum ServerKind {
     SHUTTLE("Shuttle"),
+    SHUTTLE_INTERCEPTED("Shuttle (one interceptor)"),
     GRPC_DEFAULT_EXECUTOR("grpc-java (default executor)"),
     GRPC_DIRECT_EXECUTOR("grpc-java (directExecutor)");
 
@@ -56,7 +59,8 @@ final class Endpoints {
 
     EchoServer start() throws IOException {
       return switch (this) {
-        case SHUTTLE -> startShuttle();
+        case SHUTTLE -> startShuttle(false);
+        case SHUTTLE_INTERCEPTED -> startShuttle(true);
         case GRPC_DEFAULT_EXECUTOR -> startGrpc(false);
         case GRPC_DIRECT_EXECUTOR -> startGrpc(true);
       };
@@ -65,6 +69,7 @@ final class Endpoints {
 
   enum ClientKind {
     SHUTTLE("Shuttle"),
+    SHUTTLE_INTERCEPTED("Shuttle (one interceptor)"),
     GRPC("grpc-java");
 
     final String label;
@@ -75,7 +80,8 @@ final class Endpoints {
 
     EchoClient connect(int port) {
       return switch (this) {
-        case SHUTTLE -> shuttleClient(port);
+        case SHUTTLE -> shuttleClient(port, false);
+        case SHUTTLE_INTERCEPTED -> shuttleClient(port, true);
         case GRPC -> grpcClient(port);
       };
     }
@@ -90,10 +96,20 @@ final class Endpoints {
     }
   }
 
-  private static EchoServer startShuttle() throws IOException {
+  /** An interceptor that only passes the call on: what the interceptor path itself costs. */
+  private static final ServerInterceptor PASS_ON_SERVER = (requests, responses, context, next) ->
+      next.proceed(requests, responses, context);
+
+  private static final ClientInterceptor PASS_ON_CLIENT = (method, options, next) -> next.newCall(options);
+
+  private static EchoServer startShuttle(boolean intercepted) throws IOException {
     // Port 0: every pair gets a fresh server on a port of its own, so no pair inherits another's
     // connection state.
-    Server server = Server.builder().listen("127.0.0.1", 0).service(new ShuttleEcho()).start();
+    Server.Builder builder = Server.builder().listen("127.0.0.1", 0).service(new ShuttleEcho());
+    if (intercepted) {
+      builder.intercept(PASS_ON_SERVER);
+    }
+    Server server = builder.start();
     return new EchoServer() {
       @Override
       public int port() {
@@ -107,9 +123,9 @@ final class Endpoints {
     };
   }
 
-  private static EchoClient shuttleClient(int port) {
+  private static EchoClient shuttleClient(int port, boolean intercepted) {
     Channel channel = Channel.plaintext("127.0.0.1:" + port);
-    BenchClient client = BenchClient.of(channel);
+    BenchClient client = BenchClient.of(intercepted ? channel.withInterceptors(PASS_ON_CLIENT) : channel);
     return new EchoClient() {
       @Override
       public Payload call(Payload request) {

@@ -25,7 +25,7 @@ import java.util.function.Function;
  * with a GC before every measurement. Progress goes to stderr, the tables to stdout.
  *
  * <p>Usage: {@code UnaryBenchmark [--duration-seconds N] [--warmup-seconds N]
- * [--latency-calls N] [--only shuttle|grpc] [--no-cross]}
+ * [--latency-calls N] [--only shuttle|grpc] [--no-cross] [--interceptors]}
  */
 public final class UnaryBenchmark {
   private static final int[] SIZES = {16, 16 * 1024};
@@ -44,8 +44,11 @@ public final class UnaryBenchmark {
   private static final Pair GRPC_DIRECT = new Pair(ClientKind.GRPC, ServerKind.GRPC_DIRECT_EXECUTOR);
   private static final Pair SHUTTLE_TO_GRPC = new Pair(ClientKind.SHUTTLE, ServerKind.GRPC_DEFAULT_EXECUTOR);
   private static final Pair GRPC_TO_SHUTTLE = new Pair(ClientKind.GRPC, ServerKind.SHUTTLE);
+  private static final Pair SHUTTLE_INTERCEPTED =
+      new Pair(ClientKind.SHUTTLE_INTERCEPTED, ServerKind.SHUTTLE_INTERCEPTED);
 
-  record Options(double durationSeconds, double warmupSeconds, int latencyCalls, String only, boolean cross) {}
+  record Options(
+      double durationSeconds, double warmupSeconds, int latencyCalls, String only, boolean cross, boolean interceptors) {}
 
   private final Options options;
   private final PrintStream progress = System.err;
@@ -82,12 +85,14 @@ public final class UnaryBenchmark {
   private static String usage() {
     return """
         usage: bench-unary [--duration-seconds N] [--warmup-seconds N] [--latency-calls N]
-                           [--only shuttle|grpc] [--no-cross]
+                           [--only shuttle|grpc] [--no-cross] [--interceptors]
           --duration-seconds N  measured interval of each throughput run (default 2)
           --warmup-seconds N    untimed calls before each measurement (default 1)
           --latency-calls N     timed sequential calls per latency run (default 5000)
           --only shuttle|grpc   run only Shuttle -> Shuttle, or only the grpc-java pairs
-          --no-cross            skip the cross pairs (Shuttle -> grpc-java, grpc-java -> Shuttle)""";
+          --no-cross            skip the cross pairs (Shuttle -> grpc-java, grpc-java -> Shuttle)
+          --interceptors        also run Shuttle -> Shuttle with one pass-through interceptor on
+                                each side, to show what the interceptor path costs per call""";
   }
 
   static Options parse(String[] args) {
@@ -96,6 +101,7 @@ public final class UnaryBenchmark {
     int latencyCalls = 5000;
     String only = null;
     boolean cross = true;
+    boolean interceptors = false;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String value = null;
@@ -109,6 +115,7 @@ public final class UnaryBenchmark {
           return null;
         }
         case "--no-cross" -> cross = false;
+        case "--interceptors" -> interceptors = true;
         case "--duration-seconds", "--warmup-seconds", "--latency-calls", "--only" -> {
           if (value == null) {
             if (i + 1 >= args.length) {
@@ -131,7 +138,7 @@ public final class UnaryBenchmark {
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
-    return new Options(duration, warmup, latencyCalls, only, cross);
+    return new Options(duration, warmup, latencyCalls, only, cross, interceptors);
   }
 
   private static double positive(String name, String value) {
@@ -158,6 +165,9 @@ public final class UnaryBenchmark {
     List<Pair> pairs = new ArrayList<>();
     if (!"grpc".equals(options.only())) {
       pairs.add(SHUTTLE);
+      if (options.interceptors()) {
+        pairs.add(SHUTTLE_INTERCEPTED);
+      }
     }
     if (!"shuttle".equals(options.only())) {
       pairs.add(GRPC_DEFAULT);
