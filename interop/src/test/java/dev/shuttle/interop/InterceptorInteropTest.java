@@ -59,7 +59,15 @@ class InterceptorInteropTest {
       public <Q, R> ServerCall.Listener<Q> interceptCall(
           ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         grpcJavaServerSaw.add(headers.get(ADDED));
-        return next.startCall(new ForwardingServerCall.SimpleForwardingServerCall<>(call) {}, headers);
+        return next.startCall(
+            new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+              @Override
+              public void sendHeaders(Metadata responseHeaders) {
+                responseHeaders.put(REPLIED, "grpc-java");
+                super.sendHeaders(responseHeaders);
+              }
+            },
+            headers);
       }
     };
     grpcJavaServer =
@@ -112,7 +120,7 @@ class InterceptorInteropTest {
       @Override
       public Object receive() {
         Object response = super.receive();
-        responseHeaderSeen.set(headers().get("content-type"));
+        responseHeaderSeen.set(headers().get("x-replied-by"));
         return response;
       }
     };
@@ -121,7 +129,7 @@ class InterceptorInteropTest {
       grpcJavaServerSaw.clear();
       assertEquals(Empty.getDefaultInstance(), client.emptyCall(Empty.getDefaultInstance()));
       assertEquals(List.of("shuttle-client"), grpcJavaServerSaw);
-      assertEquals("application/grpc", responseHeaderSeen.get());
+      assertEquals("grpc-java", responseHeaderSeen.get(), "the interceptor sees the response headers");
     }
   }
 
