@@ -49,8 +49,9 @@ class GeneratedSourcesTest {
   @Test
   void twoClassesPerServiceEachSayingWhereItCameFrom() throws IOException {
     List<Path> sources = shuttleSources();
-    // Kitchen, Clash, Pinger, Resolver, Unpacker, Greeter, Lonely, Museum, Dig, Oracle, Archive.
-    assertEquals(22, sources.size(), sources.toString());
+    // Kitchen, Clash, Pinger, Resolver, Unpacker, Greeter, Lonely, Museum, Dig, Oracle, Archive,
+    // AccountService, Ledger, LedgerService, AuditService, BillingService.
+    assertEquals(32, sources.size(), sources.toString());
     String kitchen =
         Files.readString(generatedSources().resolve("dev/shuttle/compilertests/kitchen/KitchenService.java"));
     assertTrue(kitchen.startsWith(HEADER + "shuttle/test/kitchen.proto."), kitchen);

@@ -9,7 +9,10 @@ import java.util.Map;
  * and message, {@code OrBuilder} and enum classes of files that do not nest them) nor with
  * another class Shuttle generates in the same run. A wanted name that is taken, also when only
  * case differs, gets a trailing {@code _}, repeatedly: service {@code Greeter} next to a message
- * {@code GreeterService} gets {@code GreeterService_}.
+ * {@code GreeterService} gets {@code GreeterService_}, and so does service {@code
+ * GreeterService} next to protoc's {@code java_generic_services} class of the same name. Names
+ * are claimed in request order, so of two services {@code Greeter} and {@code GreeterService} in
+ * one package the one declared first keeps {@code GreeterService}.
  *
  * <p>Classes of files outside the request cannot be seen, so a clash with one of those still
  * surfaces as a duplicate class error from javac.

@@ -3,8 +3,8 @@ package dev.shuttle.compiler;
 import java.util.List;
 
 /**
- * Writes {@code <S>Service}: the server-side base class, holding the method descriptors (which
- * the client shares) and one overridable method per rpc.
+ * Writes the server-side base class (named by {@link ServiceClassNames}), holding the method
+ * descriptors (which the client shares) and one overridable method per rpc.
  */
 final class ServiceClassEmitter {
   private ServiceClassEmitter() {}

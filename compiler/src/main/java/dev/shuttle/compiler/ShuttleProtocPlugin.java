@@ -7,9 +7,10 @@ import java.io.OutputStream;
 
 /**
  * The protoc plugin: reads a {@code CodeGeneratorRequest} from standard input and writes a
- * {@code CodeGeneratorResponse} to standard output, with a {@code <S>Service} base class and a
- * {@code <S>Client} for every service of every file to generate. Message classes come from
- * protoc's own {@code java_out}, which must run alongside.
+ * {@code CodeGeneratorResponse} to standard output, with a base class ({@code <S>Service}, or
+ * just {@code <S>} when the name already ends in {@code Service}) and a {@code <S>Client} for
+ * every service of every file to generate. Message classes come from protoc's own {@code
+ * java_out}, which must run alongside.
  */
 public final class ShuttleProtocPlugin {
   private ShuttleProtocPlugin() {}

@@ -99,6 +99,61 @@ class CodeGeneratorTest {
   }
 
   @Test
+  void aServiceNamedSomethingServiceIsItsOwnBaseClass() {
+    // Named like the file, so protoc's outer class is UserServiceOuterClass and leaves the name free.
+    FileDescriptorProto file =
+        proto3("user_service.proto", "users")
+            .addMessageType(message("User"))
+            .addService(service("UserService").addMethod(unary("Get", ".users.User", ".users.User")))
+            .build();
+    Map<String, String> files = files(generate(file));
+    assertEquals(
+        List.of("users/UserService.java", "users/UserServiceClient.java"), files.keySet().stream().sorted().toList());
+    String service = files.get("users/UserService.java");
+    assertTrue(service.contains("public abstract class UserService implements dev.shuttle.BindableService {"), service);
+    assertTrue(service.contains("SERVICE_NAME = \"users.UserService\";"));
+    assertTrue(service.contains("users.UserServiceOuterClass.getDescriptor()"), service);
+    String client = files.get("users/UserServiceClient.java");
+    assertTrue(client.contains("public final class UserServiceClient {"));
+    assertTrue(client.contains("return invoker.unaryCall(UserService.GET, request, options);"), client);
+  }
+
+  @Test
+  void ofTwoServicesWantingOneBaseClassTheFirstDeclaredKeepsIt() {
+    FileDescriptorProto file =
+        proto3("accounts.proto", "accounts")
+            .addMessageType(message("M"))
+            .addService(service("Ledger").addMethod(unary("Get", ".accounts.M", ".accounts.M")))
+            .addService(service("LedgerService").addMethod(unary("Get", ".accounts.M", ".accounts.M")))
+            .build();
+    Map<String, String> files = files(generate(file));
+    assertEquals(
+        List.of(
+            "accounts/LedgerClient.java",
+            "accounts/LedgerService.java",
+            "accounts/LedgerServiceClient.java",
+            "accounts/LedgerService_.java"),
+        files.keySet().stream().sorted().toList());
+    assertTrue(files.get("accounts/LedgerService.java").contains("SERVICE_NAME = \"accounts.Ledger\";"));
+    assertTrue(files.get("accounts/LedgerService_.java").contains("SERVICE_NAME = \"accounts.LedgerService\";"));
+    assertTrue(files.get("accounts/LedgerServiceClient.java").contains("unaryCall(LedgerService_.GET,"));
+  }
+
+  @Test
+  void protocsGenericServiceClassTakesTheNameFirst() {
+    FileDescriptorProto file =
+        proto3("billing.proto", "billing")
+            .setOptions(FileOptions.newBuilder().setJavaMultipleFiles(true).setJavaGenericServices(true))
+            .addMessageType(message("Invoice"))
+            .addService(service("BillingService").addMethod(unary("Bill", ".billing.Invoice", ".billing.Invoice")))
+            .build();
+    Map<String, String> files = files(generate(file));
+    assertEquals(
+        List.of("billing/BillingServiceClient.java", "billing/BillingService_.java"),
+        files.keySet().stream().sorted().toList());
+  }
+
+  @Test
   void streamingSignatures() {
     FileDescriptorProto file =
         proto3("streams.proto", "s")

@@ -80,7 +80,7 @@ public final class InteropServer implements AutoCloseable {
             .listen(address)
             .maxInboundMessageSize(MAX_INBOUND_MESSAGE_SIZE)
             .service(new InteropTestService(serverId, metrics))
-            .service(new UnimplementedService())
+            .service(new InteropUnimplementedService())
             .service(new OrcaService(metrics, orcaMinInterval))
             .service(ReflectionService.v1())
             .service(ReflectionService.v1alpha());

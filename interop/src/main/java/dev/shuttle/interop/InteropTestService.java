@@ -19,7 +19,7 @@ import dev.shuttle.interop.proto.StreamingInputCallRequest;
 import dev.shuttle.interop.proto.StreamingInputCallResponse;
 import dev.shuttle.interop.proto.StreamingOutputCallRequest;
 import dev.shuttle.interop.proto.StreamingOutputCallResponse;
-import dev.shuttle.interop.proto.TestServiceService;
+import dev.shuttle.interop.proto.TestService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +43,7 @@ import java.util.List;
  *     .start();
  * }</pre>
  */
-class InteropTestService extends TestServiceService {
+class InteropTestService extends TestService {
   /** Request header echoed in the response headers (Echo Metadata). */
   static final String ECHO_INITIAL_KEY = "x-grpc-test-echo-initial";
 

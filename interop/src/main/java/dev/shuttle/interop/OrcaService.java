@@ -3,7 +3,7 @@ package dev.shuttle.interop;
 import dev.shuttle.ServerContext;
 import dev.shuttle.StatusException;
 import dev.shuttle.StreamSink;
-import dev.shuttle.interop.orca.OpenRcaServiceService;
+import dev.shuttle.interop.orca.OpenRcaService;
 import dev.shuttle.interop.orca.OrcaLoadReport;
 import dev.shuttle.interop.orca.OrcaLoadReportRequest;
 import java.time.Duration;
@@ -15,7 +15,7 @@ import java.time.Duration;
  * client cannot make the server report as fast as it likes; grpc-java's interop server uses one
  * second, which its interop client's orca_oob case expects.
  */
-final class OrcaService extends OpenRcaServiceService {
+final class OrcaService extends OpenRcaService {
   /** The minimum report interval of gRPC's interop servers. */
   static final Duration DEFAULT_MIN_INTERVAL = Duration.ofSeconds(1);
 

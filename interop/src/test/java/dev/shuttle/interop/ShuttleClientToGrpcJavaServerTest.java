@@ -21,7 +21,6 @@ import dev.shuttle.interop.proto.Payload;
 import dev.shuttle.interop.proto.SimpleRequest;
 import dev.shuttle.interop.proto.SimpleResponse;
 import dev.shuttle.interop.proto.TestServiceClient;
-import dev.shuttle.interop.proto.TestServiceService;
 import dev.shuttle.interop.proto.UnimplementedServiceClient;
 import dev.shuttle.protobuf.ProtoMarshaller;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;

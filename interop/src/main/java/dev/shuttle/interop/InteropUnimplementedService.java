@@ -1,6 +1,6 @@
 package dev.shuttle.interop;
 
-import dev.shuttle.interop.proto.UnimplementedServiceService;
+import dev.shuttle.interop.proto.UnimplementedService;
 
 /**
  * {@code grpc.testing.UnimplementedService}, served with none of its methods implemented: the
@@ -8,4 +8,4 @@ import dev.shuttle.interop.proto.UnimplementedServiceService;
  * unimplemented_service case asks of a server. (A server without it answers the same, from its
  * unknown-service path; the interop tests of this module cover both.)
  */
-final class UnimplementedService extends UnimplementedServiceService {}
+final class InteropUnimplementedService extends UnimplementedService {}
