@@ -7,6 +7,8 @@ import dev.shuttle.http2.Http2ErrorCode;
 import dev.shuttle.http2.Http2Socket;
 import dev.shuttle.http2.TlsClientConfig;
 import dev.shuttle.internal.ClientCall;
+import dev.shuttle.internal.ClientTransport;
+import dev.shuttle.internal.Http2ClientTransport;
 import dev.shuttle.internal.ServerCall;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -60,7 +62,7 @@ public final class Channel implements CallInvoker, AutoCloseable {
 
   private final ReentrantLock lock = new ReentrantLock();
   // Guarded by lock.
-  private Http2Connection connection;
+  private ClientTransport connection;
   private boolean closed;
 
   private Channel(Builder b) {
@@ -234,7 +236,7 @@ public final class Channel implements CallInvoker, AutoCloseable {
   /** Lets calls in progress finish, then closes the connection; new calls fail. */
   @Override
   public void close() {
-    Http2Connection current;
+    ClientTransport current;
     lock.lock();
     try {
       closed = true;
@@ -244,14 +246,14 @@ public final class Channel implements CallInvoker, AutoCloseable {
       lock.unlock();
     }
     if (current != null) {
-      current.shutdownGracefully();
+      current.shutdown();
     }
   }
 
   /** Connects on demand and hands out the current connection. */
   private final class Connections implements ClientCall.ConnectionSource {
     @Override
-    public Http2Connection connection(Deadline deadline) {
+    public ClientTransport connection(Deadline deadline) {
       lock.lock();
       try {
         if (closed) {
@@ -267,11 +269,6 @@ public final class Channel implements CallInvoker, AutoCloseable {
     }
 
     @Override
-    public String authority() {
-      return authority;
-    }
-
-    @Override
     public int maxInboundMessageSize() {
       return maxInboundMessageSize;
     }
@@ -281,7 +278,7 @@ public final class Channel implements CallInvoker, AutoCloseable {
       return compression;
     }
 
-    private Http2Connection connect(Deadline deadline) {
+    private ClientTransport connect(Deadline deadline) {
       long millis = connectTimeout.toMillis();
       // Whether the call's deadline, not the connect timeout, bounds the wait: the socket's own
       // clock may then time out a moment before the deadline reads as expired.
@@ -297,7 +294,7 @@ public final class Channel implements CallInvoker, AutoCloseable {
       try {
         socket.connect(new InetSocketAddress(host, port), (int) Math.min(Integer.MAX_VALUE, millis));
         Http2Socket transport = tls == null ? Http2Socket.plain(socket) : Http2Socket.tlsClient(socket, tls, host, port);
-        return Http2Connection.client(transport, config, pingBackoff);
+        return new Http2ClientTransport(Http2Connection.client(transport, config, pingBackoff), authority);
       } catch (IOException e) {
         try {
           socket.close();
