@@ -9,6 +9,7 @@ import dev.shuttle.http2.TlsClientConfig;
 import dev.shuttle.internal.ClientCall;
 import dev.shuttle.internal.ClientTransport;
 import dev.shuttle.internal.Http2ClientTransport;
+import dev.shuttle.internal.InProcessServer;
 import dev.shuttle.internal.ServerCall;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -40,6 +41,16 @@ import java.util.concurrent.locks.ReentrantLock;
  *   ...
  * }
  * }</pre>
+ *
+ * <p>In-process, to a {@link Server.Builder#inProcess server in the same JVM} (tests, mostly):
+ * the same calls, stubs and interceptors, with no socket and no HTTP/2.
+ *
+ * <pre>{@code
+ * Server server = Server.builder().inProcess("greeter").service(new Greeter()).start();
+ * try (Channel channel = Channel.inProcess("greeter")) {
+ *   HelloReply reply = GreeterClient.of(channel).sayHello(request);
+ * }
+ * }</pre>
  */
 public final class Channel implements CallInvoker, AutoCloseable {
   /** Responses larger than this fail with {@code RESOURCE_EXHAUSTED} (grpc-java and grpc-go agree). */
@@ -50,6 +61,8 @@ public final class Channel implements CallInvoker, AutoCloseable {
 
   private final String host;
   private final int port;
+  /** The in-process server's name; null for a socket channel. */
+  private final String inProcessName;
   private final String authority;
   /** Replaced when a server asks us to ping less: new connections then use the new one. */
   private volatile Http2Config config;
@@ -68,6 +81,7 @@ public final class Channel implements CallInvoker, AutoCloseable {
   private Channel(Builder b) {
     this.host = b.host;
     this.port = b.port;
+    this.inProcessName = b.inProcessName;
     this.authority = b.authority;
     this.config = b.http2.build();
     this.maxInboundMessageSize = b.maxInboundMessageSize;
@@ -88,6 +102,24 @@ public final class Channel implements CallInvoker, AutoCloseable {
 
   public static Builder builder(String target) {
     return new Builder(target);
+  }
+
+  /**
+   * A channel to the server in this JVM that serves {@code name} ({@link Server.Builder#inProcess}).
+   * It finds the server on its first call, and again after that server shut down (a new server
+   * may take the name); with no server of that name, calls fail with {@code UNAVAILABLE}.
+   */
+  public static Channel inProcess(String name) {
+    return inProcessBuilder(name).build();
+  }
+
+  /**
+   * Configures an in-process channel ({@link #inProcess(String)}). Options about sockets, TLS and
+   * HTTP/2 (windows, header list size, keepalive, connect timeout) do not apply to it and are
+   * ignored; {@code maxInboundMessageSize} and {@code compression} do apply.
+   */
+  public static Builder inProcessBuilder(String name) {
+    return new Builder(Objects.requireNonNull(name, "name"), true);
   }
 
   /** The keepalive time new connections use now (null: none); it doubles on {@code too_many_pings}. */
@@ -279,6 +311,13 @@ public final class Channel implements CallInvoker, AutoCloseable {
     }
 
     private ClientTransport connect(Deadline deadline) {
+      if (inProcessName != null) {
+        ClientTransport transport = InProcessServer.connect(inProcessName);
+        if (transport == null) {
+          throw new StatusException(Status.UNAVAILABLE.withDescription("no in-process server named \"" + inProcessName + "\""));
+        }
+        return transport;
+      }
       long millis = connectTimeout.toMillis();
       // Whether the call's deadline, not the connect timeout, bounds the wait: the socket's own
       // clock may then time out a moment before the deadline reads as expired.
@@ -331,6 +370,7 @@ public final class Channel implements CallInvoker, AutoCloseable {
   public static final class Builder {
     private final String host;
     private final int port;
+    private final String inProcessName;
     private String authority;
     private int maxInboundMessageSize = DEFAULT_MAX_INBOUND_MESSAGE_SIZE;
     private Duration connectTimeout = Duration.ofSeconds(20);
@@ -338,7 +378,15 @@ public final class Channel implements CallInvoker, AutoCloseable {
     private final Http2Config.Builder http2 = Http2Config.builder();
     private TlsClientConfig tls;
 
+    private Builder(String name, boolean inProcess) {
+      this.host = null;
+      this.port = -1;
+      this.inProcessName = name;
+      this.authority = name;
+    }
+
     private Builder(String target) {
+      this.inProcessName = null;
       int colon = target.lastIndexOf(':');
       if (colon <= 0 || colon == target.length() - 1) {
         throw new IllegalArgumentException("target must be host:port: " + target);
@@ -448,6 +496,9 @@ public final class Channel implements CallInvoker, AutoCloseable {
     }
 
     public Channel build() {
+      if (inProcessName != null && tls != null) {
+        throw new IllegalStateException("an in-process channel has no TLS");
+      }
       return new Channel(this);
     }
   }
