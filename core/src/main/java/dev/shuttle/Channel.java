@@ -16,9 +16,14 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -51,6 +56,18 @@ import java.util.concurrent.locks.ReentrantLock;
  *   HelloReply reply = GreeterClient.of(channel).sayHello(request);
  * }
  * }</pre>
+ *
+ * <p><b>Lifecycle</b>, as grpc-java's {@code ManagedChannel}: {@link #shutdown()} refuses new
+ * calls and lets those running finish; {@link #shutdownNow()} also ends the running ones
+ * ({@code UNAVAILABLE}); {@link #awaitTermination(Duration)} waits until every call has ended
+ * and every connection has closed; {@link #close()} is {@link #shutdown()}.
+ *
+ * <pre>{@code
+ * channel.shutdown();
+ * if (!channel.awaitTermination(Duration.ofSeconds(5))) {
+ *   channel.shutdownNow();
+ * }
+ * }</pre>
  */
 public final class Channel implements CallInvoker, AutoCloseable {
   /** Responses larger than this fail with {@code RESOURCE_EXHAUSTED} (grpc-java and grpc-go agree). */
@@ -76,7 +93,15 @@ public final class Channel implements CallInvoker, AutoCloseable {
   private final ReentrantLock lock = new ReentrantLock();
   // Guarded by lock.
   private ClientTransport connection;
-  private boolean closed;
+  /** Every connection made and not yet seen closed, the current one included. */
+  private final List<ClientTransport> connectionsOpened = new ArrayList<>();
+
+  private volatile boolean shutdown;
+  /** Calls that have their stream and have not ended. */
+  private final AtomicInteger runningCalls = new AtomicInteger();
+  /** Its own lock, so that a call ending never waits for a connect in progress. */
+  private final ReentrantLock terminationLock = new ReentrantLock();
+  private final Condition callsEnded = terminationLock.newCondition();
 
   private Channel(Builder b) {
     this.host = b.host;
@@ -265,21 +290,91 @@ public final class Channel implements CallInvoker, AutoCloseable {
     return new ClientCall<>(connections, method, fixDeadline(options)).open();
   }
 
-  /** Lets calls in progress finish, then closes the connection; new calls fail. */
-  @Override
-  public void close() {
-    ClientTransport current;
+  /**
+   * Refuses new calls ({@code UNAVAILABLE}) and lets the calls in progress finish; each
+   * connection closes after its last call. Does not wait: see {@link #awaitTermination}.
+   */
+  public void shutdown() {
+    for (ClientTransport opened : beginShutdown()) {
+      opened.shutdown();
+    }
+  }
+
+  /**
+   * Refuses new calls and ends those in progress: the connections close now, their calls fail
+   * with {@code UNAVAILABLE}, and the server sees them cancelled.
+   */
+  public void shutdownNow() {
+    for (ClientTransport transport : beginShutdown()) {
+      transport.shutdownNow();
+    }
+  }
+
+  private List<ClientTransport> beginShutdown() {
     lock.lock();
     try {
-      closed = true;
-      current = connection;
+      shutdown = true;
       connection = null;
+      return List.copyOf(connectionsOpened);
     } finally {
       lock.unlock();
     }
-    if (current != null) {
-      current.shutdown();
+  }
+
+  /** Whether {@link #shutdown()} or {@link #shutdownNow()} was called. */
+  public boolean isShutdown() {
+    return shutdown;
+  }
+
+  /** Whether the channel is shut down, every call has ended and every connection has closed. */
+  public boolean isTerminated() {
+    if (!shutdown || runningCalls.get() > 0) {
+      return false;
     }
+    lock.lock();
+    try {
+      connectionsOpened.removeIf(ClientTransport::isTerminated);
+      return connectionsOpened.isEmpty();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Waits until the channel {@link #isTerminated() has terminated}, at most {@code timeout};
+   * returns whether it has. Only a shut down channel terminates.
+   */
+  public boolean awaitTermination(Duration timeout) throws InterruptedException {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (!isTerminated()) {
+      long left = end - System.nanoTime();
+      if (left <= 0) {
+        return false;
+      }
+      terminationLock.lock();
+      try {
+        // Woken when the last call ends; a connection's close is looked for every few ms.
+        if (runningCalls.get() > 0 || !shutdown) {
+          callsEnded.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(10)));
+        }
+      } finally {
+        terminationLock.unlock();
+      }
+      if (runningCalls.get() == 0 && shutdown) {
+        Thread.sleep(Math.max(0, Math.min(TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()), 5)));
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The same as {@link #shutdown()}: new calls are refused and those in progress finish, without
+   * waiting for them. To wait, or to end them, use {@link #awaitTermination} and
+   * {@link #shutdownNow()}.
+   */
+  @Override
+  public void close() {
+    shutdown();
   }
 
   /** Connects on demand and hands out the current connection. */
@@ -288,11 +383,13 @@ public final class Channel implements CallInvoker, AutoCloseable {
     public ClientTransport connection(Deadline deadline) {
       lock.lock();
       try {
-        if (closed) {
-          throw new StatusException(Status.UNAVAILABLE.withDescription("channel is closed"));
+        if (shutdown) {
+          throw new StatusException(Status.UNAVAILABLE.withDescription("channel is shut down"));
         }
         if (connection == null || !connection.isUsable()) {
           connection = connect(deadline);
+          connectionsOpened.removeIf(ClientTransport::isTerminated);
+          connectionsOpened.add(connection);
         }
         return connection;
       } finally {
@@ -303,6 +400,27 @@ public final class Channel implements CallInvoker, AutoCloseable {
     @Override
     public int maxInboundMessageSize() {
       return maxInboundMessageSize;
+    }
+
+    @Override
+    public void callStarted() {
+      runningCalls.incrementAndGet();
+    }
+
+    @Override
+    public void callEnded() {
+      if (runningCalls.decrementAndGet() == 0 && shutdown) {
+        signalCallsEnded();
+      }
+    }
+
+    private void signalCallsEnded() {
+      terminationLock.lock();
+      try {
+        callsEnded.signalAll();
+      } finally {
+        terminationLock.unlock();
+      }
     }
 
     @Override

@@ -39,6 +39,12 @@ public final class ClientCall<Req, Resp>
 
     /** The encodings the channel writes and reads. */
     CompressionRegistry compression();
+
+    /** A call has its stream: it runs until {@link #callEnded}, told exactly once for it. */
+    void callStarted();
+
+    /** A call told in {@link #callStarted} has ended. */
+    void callEnded();
   }
 
   private final ConnectionSource source;
@@ -57,6 +63,8 @@ public final class ClientCall<Req, Resp>
   private boolean cancelledLocally;
   private ScheduledFuture<?> deadlineTimer;
   private boolean refusedUnprocessed;
+  /** Whether the source counts this call as running (between callStarted and callEnded). */
+  private boolean counted;
 
   /** Serializes requests and the half-close, from the caller's thread. */
   private final ReentrantLock writeLock = new ReentrantLock();
@@ -153,6 +161,15 @@ public final class ClientCall<Req, Resp>
         checkDeadline("while waiting for the server to take one more stream");
         throw new StatusException(Status.CANCELLED.withDescription("the calling thread was interrupted"));
       }
+    }
+    lock.lock();
+    try {
+      if (status == null) { // a call ended already (its stream refused it at once) is not counted
+        counted = true;
+        source.callStarted(); // under the lock: counted before complete() can uncount it
+      }
+    } finally {
+      lock.unlock();
     }
     if (deadline != null) {
       ScheduledFuture<?> timer =
@@ -511,6 +528,7 @@ public final class ClientCall<Req, Resp>
    */
   private boolean complete(Status end, Metadata endTrailers, boolean local) {
     ScheduledFuture<?> timer;
+    boolean uncount;
     lock.lock();
     try {
       if (status != null) {
@@ -533,12 +551,17 @@ public final class ClientCall<Req, Resp>
       }
       timer = deadlineTimer;
       deadlineTimer = null;
+      uncount = counted;
+      counted = false;
       changed.signalAll();
     } finally {
       lock.unlock();
     }
     if (timer != null) {
       timer.cancel(false);
+    }
+    if (uncount) {
+      source.callEnded();
     }
     return true;
   }

@@ -32,4 +32,10 @@ public interface ClientTransport {
 
   /** Takes no new streams; those in progress finish, then the connection closes. */
   void shutdown();
+
+  /** Ends every stream and closes the connection now; their calls fail with {@code UNAVAILABLE}. */
+  void shutdownNow();
+
+  /** Whether the connection has closed (after {@link #shutdown()}: once its last stream ended). */
+  boolean isTerminated();
 }

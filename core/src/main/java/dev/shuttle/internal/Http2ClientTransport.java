@@ -87,6 +87,16 @@ public final class Http2ClientTransport implements ClientTransport {
     connection.shutdownGracefully();
   }
 
+  @Override
+  public void shutdownNow() {
+    connection.close();
+  }
+
+  @Override
+  public boolean isTerminated() {
+    return connection.isTerminated();
+  }
+
   /** Null when the headers start a gRPC response, else the status to end the call with. */
   private static Status checkResponseHeaders(Http2Headers block, boolean endStream) {
     String httpStatus = block.get(":status");

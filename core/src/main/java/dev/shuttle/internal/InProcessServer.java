@@ -258,6 +258,21 @@ public final class InProcessServer {
     public void shutdown() {
       closing = true;
     }
+
+    @Override
+    public void shutdownNow() {
+      closing = true;
+      for (InProcessStream stream : open) {
+        stream.abort(
+            Status.UNAVAILABLE.withDescription("the channel was shut down now"),
+            Status.CANCELLED.withDescription("the client's channel was shut down now"));
+      }
+    }
+
+    @Override
+    public boolean isTerminated() {
+      return closing && open.isEmpty();
+    }
   }
 
   private static final ServerStreamListener IGNORE =
