@@ -7,16 +7,24 @@ import dev.shuttle.http2.Http2ErrorCode;
 import dev.shuttle.http2.Http2Socket;
 import dev.shuttle.http2.TlsClientConfig;
 import dev.shuttle.internal.ClientCall;
+import dev.shuttle.internal.ClientTransport;
 import dev.shuttle.internal.GrpcHeaders;
+import dev.shuttle.internal.Http2ClientTransport;
+import dev.shuttle.internal.InProcessServer;
 import dev.shuttle.internal.ServerCall;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -39,6 +47,28 @@ import java.util.concurrent.locks.ReentrantLock;
  *   ...
  * }
  * }</pre>
+ *
+ * <p>In-process, to a {@link Server.Builder#inProcess server in the same JVM} (tests, mostly):
+ * the same calls, stubs and interceptors, with no socket and no HTTP/2.
+ *
+ * <pre>{@code
+ * Server server = Server.builder().inProcess("greeter").service(new Greeter()).start();
+ * try (Channel channel = Channel.inProcess("greeter")) {
+ *   HelloReply reply = GreeterClient.of(channel).sayHello(request);
+ * }
+ * }</pre>
+ *
+ * <p><b>Lifecycle</b>, as grpc-java's {@code ManagedChannel}: {@link #shutdown()} refuses new
+ * calls and lets those running finish; {@link #shutdownNow()} also ends the running ones
+ * ({@code UNAVAILABLE}); {@link #awaitTermination(Duration)} waits until every call has ended
+ * and every connection has closed; {@link #close()} is {@link #shutdown()}.
+ *
+ * <pre>{@code
+ * channel.shutdown();
+ * if (!channel.awaitTermination(Duration.ofSeconds(5))) {
+ *   channel.shutdownNow();
+ * }
+ * }</pre>
  */
 public final class Channel implements CallInvoker, AutoCloseable {
   /** Responses larger than this fail with {@code RESOURCE_EXHAUSTED} (grpc-java and grpc-go agree). */
@@ -49,6 +79,8 @@ public final class Channel implements CallInvoker, AutoCloseable {
 
   private final String host;
   private final int port;
+  /** The in-process server's name; null for a socket channel. */
+  private final String inProcessName;
   private final String authority;
   /** Replaced when a server asks us to ping less: new connections then use the new one. */
   private volatile Http2Config config;
@@ -61,12 +93,21 @@ public final class Channel implements CallInvoker, AutoCloseable {
 
   private final ReentrantLock lock = new ReentrantLock();
   // Guarded by lock.
-  private Http2Connection connection;
-  private boolean closed;
+  private ClientTransport connection;
+  /** Every connection made and not yet seen closed, the current one included. */
+  private final List<ClientTransport> connectionsOpened = new ArrayList<>();
+
+  private volatile boolean shutdown;
+  /** Calls that have their stream and have not ended. */
+  private final AtomicInteger runningCalls = new AtomicInteger();
+  /** Its own lock, so that a call ending never waits for a connect in progress. */
+  private final ReentrantLock terminationLock = new ReentrantLock();
+  private final Condition callsEnded = terminationLock.newCondition();
 
   private Channel(Builder b) {
     this.host = b.host;
     this.port = b.port;
+    this.inProcessName = b.inProcessName;
     this.authority = b.authority;
     this.config = b.http2.build();
     this.maxInboundMessageSize = b.maxInboundMessageSize;
@@ -87,6 +128,24 @@ public final class Channel implements CallInvoker, AutoCloseable {
 
   public static Builder builder(String target) {
     return new Builder(target);
+  }
+
+  /**
+   * A channel to the server in this JVM that serves {@code name} ({@link Server.Builder#inProcess}).
+   * It finds the server on its first call, and again after that server shut down (a new server
+   * may take the name); with no server of that name, calls fail with {@code UNAVAILABLE}.
+   */
+  public static Channel inProcess(String name) {
+    return inProcessBuilder(name).build();
+  }
+
+  /**
+   * Configures an in-process channel ({@link #inProcess(String)}). Options about sockets, TLS and
+   * HTTP/2 (windows, header list size, keepalive, connect timeout) do not apply to it and are
+   * ignored; {@code maxInboundMessageSize} and {@code compression} do apply.
+   */
+  public static Builder inProcessBuilder(String name) {
+    return new Builder(Objects.requireNonNull(name, "name"), true);
   }
 
   /** The keepalive time new connections use now (null: none); it doubles on {@code too_many_pings}. */
@@ -232,34 +291,106 @@ public final class Channel implements CallInvoker, AutoCloseable {
     return new ClientCall<>(connections, method, fixDeadline(options)).open();
   }
 
-  /** Lets calls in progress finish, then closes the connection; new calls fail. */
-  @Override
-  public void close() {
-    Http2Connection current;
+  /**
+   * Refuses new calls ({@code UNAVAILABLE}) and lets the calls in progress finish; each
+   * connection closes after its last call. Does not wait: see {@link #awaitTermination}.
+   */
+  public void shutdown() {
+    for (ClientTransport opened : beginShutdown()) {
+      opened.shutdown();
+    }
+  }
+
+  /**
+   * Refuses new calls and ends those in progress: the connections close now, their calls fail
+   * with {@code UNAVAILABLE}, and the server sees them cancelled.
+   */
+  public void shutdownNow() {
+    for (ClientTransport transport : beginShutdown()) {
+      transport.shutdownNow();
+    }
+  }
+
+  private List<ClientTransport> beginShutdown() {
     lock.lock();
     try {
-      closed = true;
-      current = connection;
+      shutdown = true;
       connection = null;
+      return List.copyOf(connectionsOpened);
     } finally {
       lock.unlock();
     }
-    if (current != null) {
-      current.shutdownGracefully();
+  }
+
+  /** Whether {@link #shutdown()} or {@link #shutdownNow()} was called. */
+  public boolean isShutdown() {
+    return shutdown;
+  }
+
+  /** Whether the channel is shut down, every call has ended and every connection has closed. */
+  public boolean isTerminated() {
+    if (!shutdown || runningCalls.get() > 0) {
+      return false;
     }
+    lock.lock();
+    try {
+      connectionsOpened.removeIf(ClientTransport::isTerminated);
+      return connectionsOpened.isEmpty();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Waits until the channel {@link #isTerminated() has terminated}, at most {@code timeout};
+   * returns whether it has. Only a shut down channel terminates.
+   */
+  public boolean awaitTermination(Duration timeout) throws InterruptedException {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (!isTerminated()) {
+      long left = end - System.nanoTime();
+      if (left <= 0) {
+        return false;
+      }
+      terminationLock.lock();
+      try {
+        // Woken when the last call ends; a connection's close is looked for every few ms.
+        if (runningCalls.get() > 0 || !shutdown) {
+          callsEnded.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(10)));
+        }
+      } finally {
+        terminationLock.unlock();
+      }
+      if (runningCalls.get() == 0 && shutdown) {
+        Thread.sleep(Math.max(0, Math.min(TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()), 5)));
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The same as {@link #shutdown()}: new calls are refused and those in progress finish, without
+   * waiting for them. To wait, or to end them, use {@link #awaitTermination} and
+   * {@link #shutdownNow()}.
+   */
+  @Override
+  public void close() {
+    shutdown();
   }
 
   /** Connects on demand and hands out the current connection. */
   private final class Connections implements ClientCall.ConnectionSource {
     @Override
-    public Http2Connection connection(Deadline deadline) {
+    public ClientTransport connection(Deadline deadline) {
       lock.lock();
       try {
-        if (closed) {
-          throw new StatusException(Status.UNAVAILABLE.withDescription("channel is closed"));
+        if (shutdown) {
+          throw new StatusException(Status.UNAVAILABLE.withDescription("channel is shut down"));
         }
         if (connection == null || !connection.isUsable()) {
           connection = connect(deadline);
+          connectionsOpened.removeIf(ClientTransport::isTerminated);
+          connectionsOpened.add(connection);
         }
         return connection;
       } finally {
@@ -268,13 +399,29 @@ public final class Channel implements CallInvoker, AutoCloseable {
     }
 
     @Override
-    public String authority() {
-      return authority;
+    public int maxInboundMessageSize() {
+      return maxInboundMessageSize;
     }
 
     @Override
-    public int maxInboundMessageSize() {
-      return maxInboundMessageSize;
+    public void callStarted() {
+      runningCalls.incrementAndGet();
+    }
+
+    @Override
+    public void callEnded() {
+      if (runningCalls.decrementAndGet() == 0 && shutdown) {
+        signalCallsEnded();
+      }
+    }
+
+    private void signalCallsEnded() {
+      terminationLock.lock();
+      try {
+        callsEnded.signalAll();
+      } finally {
+        terminationLock.unlock();
+      }
     }
 
     @Override
@@ -282,7 +429,14 @@ public final class Channel implements CallInvoker, AutoCloseable {
       return compression;
     }
 
-    private Http2Connection connect(Deadline deadline) {
+    private ClientTransport connect(Deadline deadline) {
+      if (inProcessName != null) {
+        ClientTransport transport = InProcessServer.connect(inProcessName);
+        if (transport == null) {
+          throw new StatusException(Status.UNAVAILABLE.withDescription("no in-process server named \"" + inProcessName + "\""));
+        }
+        return transport;
+      }
       long millis = connectTimeout.toMillis();
       // Whether the call's deadline, not the connect timeout, bounds the wait: the socket's own
       // clock may then time out a moment before the deadline reads as expired.
@@ -298,7 +452,7 @@ public final class Channel implements CallInvoker, AutoCloseable {
       try {
         socket.connect(new InetSocketAddress(host, port), (int) Math.min(Integer.MAX_VALUE, millis));
         Http2Socket transport = tls == null ? Http2Socket.plain(socket) : Http2Socket.tlsClient(socket, tls, host, port);
-        return Http2Connection.client(transport, config, pingBackoff);
+        return new Http2ClientTransport(Http2Connection.client(transport, config, pingBackoff), authority);
       } catch (IOException e) {
         try {
           socket.close();
@@ -335,6 +489,7 @@ public final class Channel implements CallInvoker, AutoCloseable {
   public static final class Builder {
     private final String host;
     private final int port;
+    private final String inProcessName;
     private String authority;
     private int maxInboundMessageSize = DEFAULT_MAX_INBOUND_MESSAGE_SIZE;
     private Duration connectTimeout = Duration.ofSeconds(20);
@@ -342,7 +497,15 @@ public final class Channel implements CallInvoker, AutoCloseable {
     private final Http2Config.Builder http2 = Http2Config.builder().notIndexedHeaders(GrpcHeaders.RARELY_REPEATED);
     private TlsClientConfig tls;
 
+    private Builder(String name, boolean inProcess) {
+      this.host = null;
+      this.port = -1;
+      this.inProcessName = name;
+      this.authority = name;
+    }
+
     private Builder(String target) {
+      this.inProcessName = null;
       int colon = target.lastIndexOf(':');
       if (colon <= 0 || colon == target.length() - 1) {
         throw new IllegalArgumentException("target must be host:port: " + target);
@@ -452,6 +615,9 @@ public final class Channel implements CallInvoker, AutoCloseable {
     }
 
     public Channel build() {
+      if (inProcessName != null && tls != null) {
+        throw new IllegalStateException("an in-process channel has no TLS");
+      }
       return new Channel(this);
     }
   }

@@ -5,6 +5,7 @@ import dev.shuttle.http2.Http2Server;
 import dev.shuttle.http2.TlsServerConfig;
 import dev.shuttle.internal.CallDispatcher;
 import dev.shuttle.internal.GrpcHeaders;
+import dev.shuttle.internal.InProcessServer;
 import dev.shuttle.internal.InterceptedMethod;
 import dev.shuttle.internal.RequestBufferBudget;
 import dev.shuttle.internal.ServerCallSettings;
@@ -47,6 +48,37 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>{@link #shutdown()} stops taking calls and lets calls in progress finish;
  * {@link #shutdownNow()} ends them.
  *
+ * <p><b>In-process.</b> With {@link Builder#inProcess}, channels in the same JVM reach the
+ * server by name through {@link Channel#inProcess}, with no socket and no HTTP/2: the calls,
+ * handlers, interceptors, deadlines, cancellation, metadata and status are those of any other
+ * call, and messages still cross as serialized bytes. A server given only a name opens no
+ * socket; given {@link Builder#listen} as well, it serves both. In a JUnit 5 test:
+ *
+ * <pre>{@code
+ * class GreeterTest {
+ *   Server server;
+ *   Channel channel;
+ *
+ *   @BeforeEach
+ *   void start() throws IOException {
+ *     server = Server.builder().inProcess("greeter-test").service(new Greeter()).start();
+ *     channel = Channel.inProcess("greeter-test");
+ *   }
+ *
+ *   @AfterEach
+ *   void stop() {
+ *     channel.close();
+ *     server.shutdownNow();
+ *   }
+ *
+ *   @Test
+ *   void greets() {
+ *     HelloReply reply = GreeterClient.of(channel).sayHello(HelloRequest.newBuilder().setName("Ada").build());
+ *     assertEquals("Hello Ada", reply.getMessage());
+ *   }
+ * }
+ * }</pre>
+ *
  * <p><b>What a server holds at most.</b> Every limit below has a safe default and a builder
  * option. Request messages that handlers have not taken yet, partial ones included, are counted:
  * one connection holds at most {@link Builder#maxBufferedRequestBytesPerConnection} bytes of
@@ -77,15 +109,23 @@ public final class Server implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger(Server.class.getName());
 
+  /** Null when the server serves in-process only. */
   private final Http2Server transport;
+  /** Null when the server serves no in-process name. */
+  private final InProcessServer inProcess;
   private final RequestBufferBudget budget;
   private final List<Runnable> shutdownActions;
   private final AtomicBoolean shutdownBegun = new AtomicBoolean();
   private final List<ServiceDefinition> services;
 
   private Server(
-      Http2Server transport, RequestBufferBudget budget, List<Runnable> shutdownActions, List<ServiceDefinition> services) {
+      Http2Server transport,
+      InProcessServer inProcess,
+      RequestBufferBudget budget,
+      List<Runnable> shutdownActions,
+      List<ServiceDefinition> services) {
     this.transport = transport;
+    this.inProcess = inProcess;
     this.budget = budget;
     this.shutdownActions = shutdownActions;
     this.services = services;
@@ -95,12 +135,20 @@ public final class Server implements AutoCloseable {
     return new Builder();
   }
 
-  /** The port the server listens on; useful after binding port 0. */
+  /**
+   * The port the server listens on; useful after binding port 0.
+   *
+   * @throws IllegalStateException when the server listens on no socket (in-process only)
+   */
   public int port() {
-    return transport.localAddress().getPort();
+    return address().getPort();
   }
 
+  /** @throws IllegalStateException when the server listens on no socket (in-process only) */
   public InetSocketAddress address() {
+    if (transport == null) {
+      throw new IllegalStateException("the server listens on no socket, only in-process as \"" + inProcess.name() + "\"");
+    }
     return transport.localAddress();
   }
 
@@ -118,9 +166,14 @@ public final class Server implements AutoCloseable {
     return services;
   }
 
-  /** Connections open now. */
+  /** The name in-process channels reach this server by; null when it has none. */
+  public String inProcessName() {
+    return inProcess == null ? null : inProcess.name();
+  }
+
+  /** Socket connections open now. */
   public int connectionCount() {
-    return transport.connectionCount();
+    return transport == null ? 0 : transport.connectionCount();
   }
 
   /** Bytes of request messages buffered now that handlers have not taken yet. */
@@ -139,13 +192,23 @@ public final class Server implements AutoCloseable {
    */
   public void shutdown() {
     runShutdownActions();
-    transport.shutdown();
+    if (inProcess != null) {
+      inProcess.shutdown();
+    }
+    if (transport != null) {
+      transport.shutdown();
+    }
   }
 
   /** Stops accepting and ends every connection and call now (after the actions of {@link Builder#onShutdown}, if not run yet). */
   public void shutdownNow() {
     runShutdownActions();
-    transport.shutdownNow();
+    if (inProcess != null) {
+      inProcess.shutdownNow();
+    }
+    if (transport != null) {
+      transport.shutdownNow();
+    }
   }
 
   private void runShutdownActions() {
@@ -163,17 +226,31 @@ public final class Server implements AutoCloseable {
   }
 
   public boolean isShutdown() {
-    return transport.isShutdown();
+    return transport != null ? transport.isShutdown() : inProcess.isShutdown();
   }
 
-  /** Waits until the server has shut down and its last connection has closed. */
+  /**
+   * Waits until the server has shut down, its last connection has closed and its last
+   * in-process call has ended.
+   */
   public void awaitTermination() throws InterruptedException {
-    transport.awaitTermination();
+    if (transport != null) {
+      transport.awaitTermination();
+    }
+    if (inProcess != null) {
+      while (!inProcess.awaitTermination(1, TimeUnit.DAYS)) {
+        // waits on
+      }
+    }
   }
 
   /** Waits at most {@code timeout}; returns whether the server has terminated. */
   public boolean awaitTermination(Duration timeout) throws InterruptedException {
-    return transport.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    if (transport != null && !transport.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+      return false;
+    }
+    return inProcess == null || inProcess.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
   }
 
   /** Shuts down gracefully, waits up to 5 seconds for calls to finish, then ends the rest. */
@@ -193,6 +270,8 @@ public final class Server implements AutoCloseable {
   /** Configures and starts a {@link Server}. */
   public static final class Builder {
     private InetSocketAddress address = new InetSocketAddress("127.0.0.1", 0);
+    private boolean listenGiven;
+    private String inProcessName;
     private final Map<String, ServerMethod<?, ?>> methods = new LinkedHashMap<>();
     private final List<ServiceDefinition> services = new ArrayList<>();
     private Executor executor;
@@ -230,6 +309,20 @@ public final class Server implements AutoCloseable {
 
     public Builder listen(InetSocketAddress address) {
       this.address = Objects.requireNonNull(address, "address");
+      this.listenGiven = true;
+      return this;
+    }
+
+    /**
+     * Serves channels in this JVM that {@link Channel#inProcess(String) ask for} {@code name},
+     * with no socket and no HTTP/2. Without {@link #listen} as well, the server opens no socket;
+     * with it, it serves both ways. A name is served by one running server at a time; it is free
+     * again once that server shuts down. HTTP/2 limits (windows, header list size, concurrent
+     * calls, keepalive, connection age) do not apply in-process; message size, request-buffer
+     * budget, compression, interceptors and the executor do.
+     */
+    public Builder inProcess(String name) {
+      this.inProcessName = Objects.requireNonNull(name, "name");
       return this;
     }
 
@@ -442,7 +535,12 @@ public final class Server implements AutoCloseable {
       return this;
     }
 
-    /** Binds and starts serving. */
+    /**
+     * Binds and starts serving.
+     *
+     * @throws IOException when the address cannot be bound, or another running server has the
+     *     {@link #inProcess} name
+     */
     public Server start() throws IOException {
       long total = maxBufferedRequestBytes > 0 ? maxBufferedRequestBytes : defaultBufferedRequestBytes();
       long perConnection =
@@ -457,13 +555,23 @@ public final class Server implements AutoCloseable {
       Map<String, ServerMethod<?, ?>> served = new LinkedHashMap<>();
       List<ServerInterceptor> chain = List.copyOf(interceptors);
       methods.forEach((path, method) -> served.put(path, InterceptedMethod.of(method, chain)));
-      CallDispatcher dispatcher = new CallDispatcher(served, settings, budget, transportConfig.maxConcurrentStreams());
-      Server server =
-          new Server(
-              Http2Server.start(address, transportConfig, dispatcher, tls),
-              budget,
-              List.copyOf(shutdownActions),
-              List.copyOf(services));
+      InProcessServer inProcess =
+          inProcessName == null
+              ? null
+              : InProcessServer.start(inProcessName, served, settings, budget, transportConfig.maxConcurrentStreams());
+      Http2Server transport = null;
+      if (listenGiven || inProcess == null) {
+        CallDispatcher dispatcher = new CallDispatcher(served, settings, budget, transportConfig.maxConcurrentStreams());
+        try {
+          transport = Http2Server.start(address, transportConfig, dispatcher, tls);
+        } catch (IOException | RuntimeException e) {
+          if (inProcess != null) {
+            inProcess.shutdownNow(); // frees the name
+          }
+          throw e;
+        }
+      }
+      Server server = new Server(transport, inProcess, budget, List.copyOf(shutdownActions), List.copyOf(services));
       self.complete(server);
       return server;
     }

@@ -13,13 +13,20 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A client cancels a call by interrupting the thread that waits in it, or by cancelling its
  * future: the RPC ends with CANCELLED on the client, and the server's handler learns of it
  * through {@link ServerContext#onCancel}.
  */
+@ParameterizedClass
+@EnumSource(Transport.class)
 class CallCancellationTest {
+  @Parameter Transport transport;
+
   private static final MethodDescriptor<String, String> HANG =
       MethodDescriptor.of(MethodType.UNARY, "cancel.Hang", "Hang", TestMarshallers.UTF8, TestMarshallers.UTF8);
   private static final MethodDescriptor<String, String> ECHO =
@@ -39,7 +46,7 @@ class CallCancellationTest {
   @BeforeEach
   void start() throws IOException {
     server =
-        Server.builder()
+        transport.serve(Server.builder())
             .listen("127.0.0.1", 0)
             .initialStreamWindow(65_535)
             .service(
@@ -66,7 +73,7 @@ class CallCancellationTest {
                     })
                     .build())
             .start();
-    channel = Channel.builder("127.0.0.1:" + server.port()).initialStreamWindow(65_535).build();
+    channel = transport.channel(server).initialStreamWindow(65_535).build();
   }
 
   @AfterEach

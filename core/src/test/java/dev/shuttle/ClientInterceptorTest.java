@@ -17,9 +17,16 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Client interceptors around every call kind, against a real server over a socket. */
+@ParameterizedClass
+@EnumSource(Transport.class)
 class ClientInterceptorTest {
+  @Parameter Transport transport;
+
   private static final String SERVICE = "intercept.Client";
   private static final MethodDescriptor<String, String> UNARY =
       MethodDescriptor.of(MethodType.UNARY, SERVICE, "Unary", TestMarshallers.UTF8, TestMarshallers.UTF8);
@@ -42,7 +49,7 @@ class ClientInterceptorTest {
   @BeforeEach
   void start() throws Exception {
     server =
-        Server.builder()
+        transport.serve(Server.builder())
             .listen("127.0.0.1", 0)
             .service(ServiceDefinition.builder(SERVICE)
                 .unary(UNARY, (request, context) -> {
@@ -77,7 +84,7 @@ class ClientInterceptorTest {
                 })
                 .build())
             .start();
-    channel = Channel.plaintext("127.0.0.1:" + server.port());
+    channel = transport.connect(server);
   }
 
   @AfterEach

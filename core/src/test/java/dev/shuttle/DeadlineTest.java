@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -20,12 +21,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A call's deadline covers all of it (connecting, waiting for a stream slot, the call itself),
  * wakes the server's handler when it passes, and travels on with the calls a handler makes.
  */
+@ParameterizedClass
+@EnumSource(Transport.class)
 class DeadlineTest {
+  @Parameter Transport transport;
+
   private static final MethodDescriptor<String, String> WAIT_FOR_REQUEST =
       MethodDescriptor.of(MethodType.BIDI_STREAMING, "deadline.Test", "WaitForRequest", TestMarshallers.UTF8, TestMarshallers.UTF8);
   private static final MethodDescriptor<String, String> SLEEP =
@@ -50,7 +58,7 @@ class DeadlineTest {
   }
 
   private Channel channelTo(Server server) {
-    return later(Channel.plaintext("127.0.0.1:" + server.port()));
+    return later(transport.connect(server));
   }
 
   private static void sleep(Duration time) {
@@ -63,11 +71,12 @@ class DeadlineTest {
 
   @Test
   void aHandlerWaitingForARequestIsWokenByItsDeadline() throws Exception {
+    assumeTrue(transport == Transport.HTTP2, "a raw HTTP/2 client: about the grpc-timeout header");
     AtomicReference<Throwable> handlerSaw = new AtomicReference<>();
     CountDownLatch cancelled = new CountDownLatch(1);
     Server server =
         later(
-            Server.builder()
+            transport.serve(Server.builder())
                 .listen("127.0.0.1", 0)
                 .service(ServiceDefinition.builder("deadline.Test").bidiStreaming(WAIT_FOR_REQUEST, (in, out, context) -> {
                   context.onCancel(cancelled::countDown);
@@ -101,7 +110,7 @@ class DeadlineTest {
     CountDownLatch backendCancelled = new CountDownLatch(1);
     Server backend =
         later(
-            Server.builder()
+            transport.serve(Server.builder())
                 .listen("127.0.0.1", 0)
                 .service(ServiceDefinition.builder("deadline.Test").unary(SLEEP, (request, context) -> {
                   backendSaw.set(context.timeRemaining());
@@ -113,7 +122,7 @@ class DeadlineTest {
     Channel toBackend = channelTo(backend);
     Server relay =
         later(
-            Server.builder()
+            transport.serve(Server.builder())
                 .listen("127.0.0.1", 0)
                 .service(ServiceDefinition.builder("deadline.Test").unary(RELAY, (request, context) -> {
                   try {
@@ -148,7 +157,7 @@ class DeadlineTest {
     AtomicReference<Deadline> backendSaw = new AtomicReference<>();
     Server backend =
         later(
-            Server.builder()
+            transport.serve(Server.builder())
                 .listen("127.0.0.1", 0)
                 .service(ServiceDefinition.builder("deadline.Test").unary(SLEEP, (request, context) -> {
                   backendSaw.set(context.deadline());
@@ -160,7 +169,7 @@ class DeadlineTest {
     AtomicReference<Deadline> relayDeadline = new AtomicReference<>();
     Server relay =
         later(
-            Server.builder()
+            transport.serve(Server.builder())
                 .listen("127.0.0.1", 0)
                 .service(ServiceDefinition.builder("deadline.Test").unary(RELAY, (request, context) -> {
                   relayDeadline.set(context.deadline());
@@ -186,6 +195,7 @@ class DeadlineTest {
 
   @Test
   void theDeadlineCoversConnectingToAServerThatNeverAnswers() throws Exception {
+    assumeTrue(transport == Transport.HTTP2, "about connecting to a socket that never answers");
     ServerSocket silent = later(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
     List<Socket> accepted = new ArrayList<>();
     Thread acceptor =
@@ -217,12 +227,14 @@ class DeadlineTest {
 
   @Test
   void theDeadlineCoversWaitingForAStreamSlot() throws Exception {
+    // MAX_CONCURRENT_STREAMS is HTTP/2's: an in-process connection has no stream slots to wait for.
+    assumeTrue(transport == Transport.HTTP2, "about HTTP/2 stream slots");
     CountDownLatch firstRuns = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     List<String> served = java.util.Collections.synchronizedList(new ArrayList<>());
     Server server =
         later(
-            Server.builder()
+            transport.serve(Server.builder())
                 .listen("127.0.0.1", 0)
                 .maxConcurrentCallsPerConnection(1)
                 .service(ServiceDefinition.builder("deadline.Test").unary(SLEEP, (request, context) -> {

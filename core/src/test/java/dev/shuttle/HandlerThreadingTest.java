@@ -12,9 +12,16 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Where handlers run: a virtual thread per call by default, or the executor the user passes. */
+@ParameterizedClass
+@EnumSource(Transport.class)
 class HandlerThreadingTest {
+  @Parameter Transport transport;
+
   static final MethodDescriptor<String, String> WHERE =
       MethodDescriptor.of(MethodType.UNARY, "test.Threads", "Where", TestMarshallers.UTF8, TestMarshallers.UTF8);
 
@@ -39,8 +46,8 @@ class HandlerThreadingTest {
   void handlersRunOnVirtualThreadsByDefaultAndMayBlock() throws Exception {
     int calls = 50;
     CountDownLatch allIn = new CountDownLatch(calls);
-    Server server = Server.builder().service(reportingService(allIn)).start();
-    try (Channel channel = Channel.plaintext("127.0.0.1:" + server.port())) {
+    Server server = transport.serve(Server.builder()).service(reportingService(allIn)).start();
+    try (Channel channel = transport.connect(server)) {
       List<CompletableFuture<String>> replies = new ArrayList<>();
       for (int i = 0; i < calls; i++) {
         replies.add(channel.unaryCallAsync(WHERE, "", CallOptions.DEFAULT));
@@ -60,8 +67,8 @@ class HandlerThreadingTest {
     ExecutorService pool =
         new ThreadPoolExecutor(
             10, 10, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> new Thread(r, "seed-worker"));
-    Server server = Server.builder().executor(pool).service(reportingService(null)).start();
-    try (Channel channel = Channel.plaintext("127.0.0.1:" + server.port())) {
+    Server server = transport.serve(Server.builder()).executor(pool).service(reportingService(null)).start();
+    try (Channel channel = transport.connect(server)) {
       for (int i = 0; i < 20; i++) {
         assertEquals("platform seed-worker", channel.unaryCall(WHERE, "", CallOptions.DEFAULT));
       }
@@ -73,8 +80,8 @@ class HandlerThreadingTest {
 
   @Test
   void asyncCallsCompleteOffTheConnectionsReaderThread() throws Exception {
-    Server server = Server.builder().service(reportingService(null)).start();
-    try (Channel channel = Channel.plaintext("127.0.0.1:" + server.port())) {
+    Server server = transport.serve(Server.builder()).service(reportingService(null)).start();
+    try (Channel channel = transport.connect(server)) {
       String completedOn =
           channel.unaryCallAsync(WHERE, "", CallOptions.DEFAULT)
               .thenApply(reply -> Thread.currentThread().getName())

@@ -8,13 +8,20 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The response's encoding is named in its headers, which leave with the first message: a handler
  * that asks for compression after that is refused, and the stream stays readable. It used to
  * compress the next messages, which the client could not read.
  */
+@ParameterizedClass
+@EnumSource(Transport.class)
 class LateCompressionTest {
+  @Parameter Transport transport;
+
   static final MethodDescriptor<String, String> TWO =
       MethodDescriptor.of(MethodType.SERVER_STREAMING, "test.Late", "Two", TestMarshallers.UTF8, TestMarshallers.UTF8);
 
@@ -25,7 +32,7 @@ class LateCompressionTest {
   @BeforeEach
   void start() throws Exception {
     server =
-        Server.builder()
+        transport.serve(Server.builder())
             .service(
                 ServiceDefinition.builder("test.Late")
                     .serverStreaming(TWO, (request, responses, context) -> {
@@ -39,7 +46,7 @@ class LateCompressionTest {
                     })
                     .build())
             .start();
-    channel = Channel.plaintext("127.0.0.1:" + server.port());
+    channel = transport.connect(server);
   }
 
   @AfterEach

@@ -9,9 +9,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Server interceptors around every call kind, seen from a real client over a socket. */
+@ParameterizedClass
+@EnumSource(Transport.class)
 class ServerInterceptorTest {
+  @Parameter Transport transport;
+
   private static final String SERVICE = "intercept.Test";
   private static final MethodDescriptor<String, String> UNARY =
       MethodDescriptor.of(MethodType.UNARY, SERVICE, "Unary", TestMarshallers.UTF8, TestMarshallers.UTF8);
@@ -86,13 +93,13 @@ class ServerInterceptorTest {
 
   private void start(Server.Builder builder) throws Exception {
     server = builder.listen("127.0.0.1", 0).start();
-    channel = Channel.plaintext("127.0.0.1:" + server.port());
+    channel = transport.connect(server);
   }
 
   @Test
   void serverInterceptorsRunInTheOrderListedOutsideTheServicesOwn() throws Exception {
     start(
-        Server.builder()
+        transport.serve(Server.builder())
             .intercept(recording("server-1", events), recording("server-2", events))
             .service(service().withInterceptors(recording("service-1", events), recording("service-2", events))));
 
@@ -113,7 +120,7 @@ class ServerInterceptorTest {
       }
       next.proceed(requests, responses, context);
     };
-    start(Server.builder().intercept(auth).service(service()));
+    start(transport.serve(Server.builder()).intercept(auth).service(service()));
 
     StatusException refused = assertThrows(StatusException.class, () -> channel.unaryCall(UNARY, "hi", CallOptions.DEFAULT));
     assertEquals(Status.Code.UNAUTHENTICATED, refused.code());
@@ -134,7 +141,7 @@ class ServerInterceptorTest {
       next.proceed(requests, responses, context);
       context.responseTrailers().put("x-outcome", "ok");
     };
-    start(Server.builder().intercept(enrich).service(service()));
+    start(transport.serve(Server.builder()).intercept(enrich).service(service()));
 
     ResponseMetadata received = new ResponseMetadata();
     String answer = channel.unaryCall(UNARY, "hi", CallOptions.DEFAULT.withResponseMetadata(received));
@@ -146,7 +153,7 @@ class ServerInterceptorTest {
 
   @Test
   void anInterceptorSeesTheHandlersFailure() throws Exception {
-    start(Server.builder().intercept(recording("outer", events)).service(service()));
+    start(transport.serve(Server.builder()).intercept(recording("outer", events)).service(service()));
 
     StatusException e = assertThrows(StatusException.class, () -> channel.unaryCall(UNARY, "fail", CallOptions.DEFAULT));
 
@@ -172,7 +179,7 @@ class ServerInterceptorTest {
       };
       next.proceed(taggedRequests, taggedResponses, context);
     };
-    start(Server.builder().intercept(tagging).service(service()));
+    start(transport.serve(Server.builder()).intercept(tagging).service(service()));
 
     assertEquals("null:a+:null!", channel.unaryCall(UNARY, "a", CallOptions.DEFAULT));
 
@@ -214,7 +221,7 @@ class ServerInterceptorTest {
         responses.send(response);
       }, context);
     };
-    start(Server.builder().intercept(doubling).service(service()));
+    start(transport.serve(Server.builder()).intercept(doubling).service(service()));
 
     StatusException e = assertThrows(StatusException.class, () -> channel.unaryCall(UNARY, "a", CallOptions.DEFAULT));
     assertEquals(Status.Code.INTERNAL, e.code());

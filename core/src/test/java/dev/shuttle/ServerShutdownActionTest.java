@@ -7,9 +7,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Builder.onShutdown: actions run once, in order, when shutdown begins and before calls are refused. */
+@ParameterizedClass
+@EnumSource(Transport.class)
 class ServerShutdownActionTest {
+  @Parameter Transport transport;
+
   static final MethodDescriptor<String, String> ECHO =
       MethodDescriptor.of(MethodType.UNARY, "test.ShutdownAction", "Echo", TestMarshallers.UTF8, TestMarshallers.UTF8);
 
@@ -22,11 +29,11 @@ class ServerShutdownActionTest {
     List<String> seen = new CopyOnWriteArrayList<>();
     Server[] self = new Server[1];
     Server server =
-        Server.builder()
+        transport.serve(Server.builder())
             .service(echo())
             .onShutdown(() -> {
               // Still serving: a call made from the action is answered.
-              try (Channel channel = Channel.plaintext("127.0.0.1:" + self[0].port())) {
+              try (Channel channel = transport.connect(self[0])) {
                 seen.add("first:" + channel.unaryCall(ECHO, "still-serving", CallOptions.DEFAULT));
               }
             })
@@ -46,7 +53,7 @@ class ServerShutdownActionTest {
   void aFailingActionNeitherStopsTheOthersNorTheShutdown() throws Exception {
     List<String> seen = new CopyOnWriteArrayList<>();
     Server server =
-        Server.builder()
+        transport.serve(Server.builder())
             .service(echo())
             .onShutdown(() -> {
               throw new IllegalStateException("broken action");

@@ -10,9 +10,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** shutdown() lets calls in progress finish (GOAWAY, then close); shutdownNow() ends them. */
+@ParameterizedClass
+@EnumSource(Transport.class)
 class ServerShutdownTest {
+  @Parameter Transport transport;
+
   static final MethodDescriptor<String, String> WAIT =
       MethodDescriptor.of(MethodType.UNARY, "test.Shutdown", "Wait", TestMarshallers.UTF8, TestMarshallers.UTF8);
 
@@ -20,7 +27,7 @@ class ServerShutdownTest {
   private final CountDownLatch release = new CountDownLatch(1);
 
   private Server start() throws Exception {
-    return Server.builder()
+    return transport.serve(Server.builder())
         .service(
             ServiceDefinition.builder("test.Shutdown")
                 .unary(WAIT, (request, context) -> {
@@ -39,14 +46,13 @@ class ServerShutdownTest {
   @Test
   void gracefulShutdownLetsTheCallInProgressFinishAndRefusesNewOnes() throws Exception {
     Server server = start();
-    String target = "127.0.0.1:" + server.port();
-    try (Channel channel = Channel.plaintext(target)) {
+    try (Channel channel = transport.connect(server)) {
       CompletableFuture<String> inFlight = channel.unaryCallAsync(WAIT, "a", CallOptions.DEFAULT);
       assertTrue(entered.await(10, TimeUnit.SECONDS));
 
       server.shutdown();
       assertFalse(server.awaitTermination(Duration.ofMillis(200)), "terminated with a call in progress");
-      try (Channel late = Channel.plaintext(target)) {
+      try (Channel late = transport.connect(server)) {
         StatusException refused = assertThrows(StatusException.class, () -> late.unaryCall(WAIT, "b", CallOptions.DEFAULT));
         assertEquals(Status.Code.UNAVAILABLE, refused.code());
       }
@@ -60,7 +66,7 @@ class ServerShutdownTest {
   @Test
   void shutdownNowEndsTheCallInProgress() throws Exception {
     Server server = start();
-    try (Channel channel = Channel.plaintext("127.0.0.1:" + server.port())) {
+    try (Channel channel = transport.connect(server)) {
       CompletableFuture<String> inFlight = channel.unaryCallAsync(WAIT, "a", CallOptions.DEFAULT);
       assertTrue(entered.await(10, TimeUnit.SECONDS));
 

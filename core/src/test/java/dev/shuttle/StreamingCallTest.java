@@ -12,8 +12,15 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
+@ParameterizedClass
+@EnumSource(Transport.class)
 class StreamingCallTest {
+  @Parameter Transport transport;
+
   static final MethodDescriptor<String, String> COUNT =
       MethodDescriptor.of(MethodType.SERVER_STREAMING, "test.Stream", "Count", TestMarshallers.UTF8, TestMarshallers.UTF8);
   static final MethodDescriptor<String, String> JOIN =
@@ -28,7 +35,7 @@ class StreamingCallTest {
   @BeforeEach
   void start() throws Exception {
     server =
-        Server.builder()
+        transport.serve(Server.builder())
             .initialStreamWindow(65_535)
             .service(
                 ServiceDefinition.builder("test.Stream")
@@ -57,7 +64,7 @@ class StreamingCallTest {
                     })
                     .build())
             .start();
-    channel = Channel.builder("127.0.0.1:" + server.port()).initialStreamWindow(65_535).build();
+    channel = transport.channel(server).initialStreamWindow(65_535).build();
   }
 
   @AfterEach

@@ -9,8 +9,15 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
+@ParameterizedClass
+@EnumSource(Transport.class)
 class UnaryCallTest {
+  @Parameter Transport transport;
+
   static final MethodDescriptor<String, String> ECHO =
       MethodDescriptor.of(MethodType.UNARY, "test.Echo", "Echo", TestMarshallers.UTF8, TestMarshallers.UTF8);
   static final MethodDescriptor<byte[], byte[]> BLOB =
@@ -28,7 +35,7 @@ class UnaryCallTest {
   @BeforeEach
   void start() throws Exception {
     server =
-        Server.builder()
+        transport.serve(Server.builder())
             .maxInboundMessageSize(16 << 20)
             .initialStreamWindow(65_535)
             .connectionWindow(65_535)
@@ -57,7 +64,7 @@ class UnaryCallTest {
                     .build())
             .start();
     channel =
-        Channel.builder("127.0.0.1:" + server.port())
+        transport.channel(server)
             .maxInboundMessageSize(16 << 20)
             .initialStreamWindow(65_535)
             .connectionWindow(65_535)

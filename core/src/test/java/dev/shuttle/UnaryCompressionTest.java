@@ -7,13 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Whether a unary message travels compressed, as both ends see it: the handler through
  * {@link ServerContext#isMessageCompressed()}, the caller through
  * {@link ResponseMetadata#isMessageCompressed()}.
  */
+@ParameterizedClass
+@EnumSource(Transport.class)
 class UnaryCompressionTest {
+  @Parameter Transport transport;
+
   /** Answers whether the request came compressed; compresses its answer as the request says. */
   static final MethodDescriptor<String, String> PROBE =
       MethodDescriptor.of(MethodType.UNARY, "test.Compression", "Probe", TestMarshallers.UTF8, TestMarshallers.UTF8);
@@ -24,7 +31,7 @@ class UnaryCompressionTest {
   @BeforeEach
   void start() throws Exception {
     server =
-        Server.builder()
+        transport.serve(Server.builder())
             .service(
                 ServiceDefinition.builder("test.Compression")
                     .unary(PROBE, (request, context) -> {
@@ -40,7 +47,7 @@ class UnaryCompressionTest {
                     })
                     .build())
             .start();
-    channel = Channel.plaintext("127.0.0.1:" + server.port());
+    channel = transport.connect(server);
   }
 
   @AfterEach

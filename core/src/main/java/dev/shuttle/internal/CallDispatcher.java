@@ -1,5 +1,6 @@
 package dev.shuttle.internal;
 
+import dev.shuttle.Deadline;
 import dev.shuttle.Metadata;
 import dev.shuttle.ServerMethod;
 import dev.shuttle.Status;
@@ -76,11 +77,23 @@ public final class CallDispatcher implements Http2ServerHandler {
         return reject(stream, 200, Status.INTERNAL.withDescription(e.getMessage()));
       }
     }
+    Deadline deadline =
+        timeoutNanos < 0 || timeoutNanos >= Deadlines.FOREVER_NANOS ? null : Deadline.afterNanos(timeoutNanos);
+    Http2ServerStream callStream = new Http2ServerStream(stream, settings);
     ServerCall<?, ?> call =
-        new ServerCall<>(stream, serverMethod, headers, timeoutNanos, settings, connectionCalls(stream.connection()));
+        new ServerCall<>(
+            callStream,
+            serverMethod,
+            GrpcHeaders.toMetadata(headers),
+            deadline,
+            encoding,
+            headers.get(GrpcHeaders.GRPC_ACCEPT_ENCODING),
+            settings,
+            connectionCalls(stream.connection()));
+    callStream.setListener(call);
     stream.attach(call);
     call.begin(endStream);
-    return call;
+    return callStream;
   }
 
   /** What the connection's calls share, made on its first call (on its reader thread). */

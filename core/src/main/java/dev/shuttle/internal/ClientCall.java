@@ -11,13 +11,6 @@ import dev.shuttle.MethodDescriptor;
 import dev.shuttle.ResponseMetadata;
 import dev.shuttle.Status;
 import dev.shuttle.StatusException;
-import dev.shuttle.http2.Http2Connection;
-import dev.shuttle.http2.Http2ErrorCode;
-import dev.shuttle.http2.Http2Headers;
-import dev.shuttle.http2.Http2Stream;
-import dev.shuttle.http2.Http2StreamClosedException;
-import dev.shuttle.http2.Http2StreamListener;
-import dev.shuttle.http2.StreamFailure;
 import java.io.IOException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.locks.Condition;
@@ -29,8 +22,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * responses; nothing of the application runs on the reader thread.
  */
 public final class ClientCall<Req, Resp>
-    implements Http2StreamListener, ClientStreamingCall<Req, Resp>, BidiCall<Req, Resp> {
-  private static final byte[] NO_BYTES = new byte[0];
+    implements ClientStreamListener, ClientStreamingCall<Req, Resp>, BidiCall<Req, Resp> {
   private static final int MAX_ATTEMPTS = 3;
 
   /** Where calls get their connection. */
@@ -41,15 +33,18 @@ public final class ClientCall<Req, Resp>
      * @throws StatusException {@code UNAVAILABLE} when none can be had, {@code DEADLINE_EXCEEDED}
      *     when connecting outlasts the deadline
      */
-    Http2Connection connection(Deadline deadline);
-
-    /** The {@code :authority} of requests. */
-    String authority();
+    ClientTransport connection(Deadline deadline);
 
     int maxInboundMessageSize();
 
     /** The encodings the channel writes and reads. */
     CompressionRegistry compression();
+
+    /** A call has its stream: it runs until {@link #callEnded}, told exactly once for it. */
+    void callStarted();
+
+    /** A call told in {@link #callStarted} has ended. */
+    void callEnded();
   }
 
   private final ConnectionSource source;
@@ -67,13 +62,14 @@ public final class ClientCall<Req, Resp>
   private Status status;
   private boolean cancelledLocally;
   private ScheduledFuture<?> deadlineTimer;
-  private int headerBlocks;
   private boolean refusedUnprocessed;
+  /** Whether the source counts this call as running (between callStarted and callEnded). */
+  private boolean counted;
 
   /** Serializes requests and the half-close, from the caller's thread. */
   private final ReentrantLock writeLock = new ReentrantLock();
   // Set once in start(); volatile because the reader and timer threads may cancel through it.
-  private volatile Http2Stream stream;
+  private volatile ClientStream stream;
   private boolean halfClosed;
   /** How requests are compressed (null: not), and whether the next ones are. */
   private final Compressor requestCompressor;
@@ -137,19 +133,27 @@ public final class ClientCall<Req, Resp>
   private void start() {
     checkDeadline("before the call started");
     for (int attempt = 1; ; attempt++) {
-      Http2Connection connection = source.connection(deadline);
+      ClientTransport connection = source.connection(deadline);
       checkDeadline("while connecting");
       try {
-        stream = connection.newStream(requestHeaders(), false, this, deadline == null ? Long.MAX_VALUE : deadline.remainingNanos());
+        stream =
+            connection.newStream(
+                method,
+                options.metadata(),
+                deadline,
+                requestCompressor == null ? null : requestCompressor.encoding(),
+                source.compression().acceptEncoding(),
+                this,
+                deadline == null ? Long.MAX_VALUE : deadline.remainingNanos());
         if (stream == null) {
           checkDeadline("while waiting for the server to take one more stream");
           continue; // not reached: the wait ends only by the deadline
         }
         break;
-      } catch (Http2StreamClosedException e) {
+      } catch (StreamClosedException e) {
         // A connection going away before this call reached it sent nothing of it, so another
         // connection may take the call; one that failed says why.
-        if (attempt == MAX_ATTEMPTS || e.failure().kind() != StreamFailure.Kind.REFUSED) {
+        if (attempt == MAX_ATTEMPTS || !e.refused()) {
           throw new StatusException(Status.UNAVAILABLE.withDescription("no usable connection: " + e.getMessage()));
         }
       } catch (InterruptedException e) {
@@ -157,6 +161,15 @@ public final class ClientCall<Req, Resp>
         checkDeadline("while waiting for the server to take one more stream");
         throw new StatusException(Status.CANCELLED.withDescription("the calling thread was interrupted"));
       }
+    }
+    lock.lock();
+    try {
+      if (status == null) { // a call ended already (its stream refused it at once) is not counted
+        counted = true;
+        source.callStarted(); // under the lock: counted before complete() can uncount it
+      }
+    } finally {
+      lock.unlock();
     }
     if (deadline != null) {
       ScheduledFuture<?> timer =
@@ -174,32 +187,6 @@ public final class ClientCall<Req, Resp>
         lock.unlock();
       }
     }
-  }
-
-  private Http2Headers requestHeaders() {
-    Metadata metadata = options.metadata();
-    Http2Headers h = new Http2Headers(8 + (metadata == null ? 0 : metadata.size()));
-    h.add(":method", "POST")
-        .add(":scheme", "http")
-        .add(":path", method.path())
-        .add(":authority", source.authority())
-        .add(GrpcHeaders.CONTENT_TYPE, GrpcHeaders.GRPC_CONTENT_TYPE)
-        .add("te", "trailers")
-        .add("user-agent", GrpcHeaders.USER_AGENT);
-    if (requestCompressor != null) {
-      h.add(GrpcHeaders.GRPC_ENCODING, requestCompressor.encoding());
-    }
-    String accepted = source.compression().acceptEncoding();
-    if (!accepted.isEmpty()) {
-      h.add(GrpcHeaders.GRPC_ACCEPT_ENCODING, accepted);
-    }
-    if (deadline != null) {
-      h.add(GrpcHeaders.GRPC_TIMEOUT, GrpcTimeout.encode(deadline.remainingNanos()));
-    }
-    if (metadata != null) {
-      metadata.forEachWireEntry(h::add);
-    }
-    return h;
   }
 
   private void checkDeadline(String when) {
@@ -239,7 +226,7 @@ public final class ClientCall<Req, Resp>
     try {
       halfClosed = true;
       MessageFramer.write(stream, bytes, true);
-    } catch (Http2StreamClosedException e) {
+    } catch (StreamClosedException e) {
       // The call has ended already; its status tells why.
     } catch (InterruptedException e) {
       throw interrupted();
@@ -262,7 +249,7 @@ public final class ClientCall<Req, Resp>
       }
       throwIfFailed();
       MessageFramer.write(stream, bytes, false);
-    } catch (Http2StreamClosedException e) {
+    } catch (StreamClosedException e) {
       // The server may answer before reading every request; what follows its OK is dropped, as
       // the call has nothing more to do with it. Any other end is the caller's to know.
       throwIfFailed();
@@ -285,8 +272,8 @@ public final class ClientCall<Req, Resp>
         return;
       }
       halfClosed = true;
-      stream.writeData(NO_BYTES, 0, 0, true);
-    } catch (Http2StreamClosedException e) {
+      stream.halfClose();
+    } catch (StreamClosedException e) {
       // Ended already; receive() reports the status.
     } catch (InterruptedException e) {
       throw interrupted();
@@ -440,51 +427,31 @@ public final class ClientCall<Req, Resp>
   /** Ends the call from this side: the status is set and the stream reset. */
   public void cancel(Status reason) {
     if (complete(reason, null, true) && stream != null) {
-      stream.reset(Http2ErrorCode.CANCEL);
+      stream.cancel();
     }
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Http2StreamListener, on the reader thread.
+  // ClientStreamListener, on the transport's thread.
 
   @Override
-  public void onHeaders(Http2Stream stream, Http2Headers block, boolean endStream) {
-    int blockNumber;
+  public void onHeaders(ClientStream stream, Metadata received, String encoding) {
+    ResponseMetadata holder = options.responseMetadata();
+    if (holder != null) {
+      holder.setHeaders(received);
+    }
     lock.lock();
     try {
-      blockNumber = ++headerBlocks;
+      headers = received;
+      messages.setEncoding(encoding, source.compression());
+      changed.signalAll();
     } finally {
       lock.unlock();
     }
-    if (blockNumber == 1) {
-      Status notGrpc = checkResponseHeaders(block, endStream);
-      if (notGrpc != null) {
-        if (complete(notGrpc, GrpcHeaders.toMetadata(block), false) && !endStream) {
-          stream.reset(Http2ErrorCode.CANCEL);
-        }
-        return;
-      }
-      Metadata received = GrpcHeaders.toMetadata(block);
-      if (endStream) {
-        // Trailers-only: the one block carries the status.
-        complete(GrpcHeaders.statusFromTrailers(block), received, false);
-        return;
-      }
-      ResponseMetadata holder = options.responseMetadata();
-      if (holder != null) {
-        holder.setHeaders(received);
-      }
-      lock.lock();
-      try {
-        headers = received;
-        messages.setEncoding(block.get(GrpcHeaders.GRPC_ENCODING), source.compression());
-        changed.signalAll();
-      } finally {
-        lock.unlock();
-      }
-      return;
-    }
-    Status end = GrpcHeaders.statusFromTrailers(block);
+  }
+
+  @Override
+  public void onTrailers(Status end, Metadata received) {
     lock.lock();
     try {
       if (!messages.isAtMessageBoundary()) {
@@ -493,33 +460,11 @@ public final class ClientCall<Req, Resp>
     } finally {
       lock.unlock();
     }
-    complete(end, GrpcHeaders.toMetadata(block), false);
-  }
-
-  /** Null when the headers start a gRPC response, else the status to end the call with. */
-  private static Status checkResponseHeaders(Http2Headers block, boolean endStream) {
-    String httpStatus = block.get(":status");
-    int code;
-    try {
-      code = httpStatus == null ? -1 : Integer.parseInt(httpStatus);
-    } catch (NumberFormatException e) {
-      code = -1;
-    }
-    if (endStream && block.get(GrpcHeaders.GRPC_STATUS) != null) {
-      return null; // a trailers-only response: its grpc-status rules, whatever the HTTP status
-    }
-    String contentType = block.get(GrpcHeaders.CONTENT_TYPE);
-    if (code != 200) {
-      return HttpStatusMapping.statusFor(code, contentType);
-    }
-    if (!GrpcHeaders.isGrpcContentType(contentType)) {
-      return Status.UNKNOWN.withDescription("response content-type is not gRPC: " + contentType);
-    }
-    return null;
+    complete(end, received, false);
   }
 
   @Override
-  public void onData(Http2Stream stream, byte[] data, int offset, int length, boolean endStream) {
+  public void onData(ClientStream stream, byte[] data, int offset, int length, boolean endStream) {
     int release = 0;
     Status error = null;
     lock.lock();
@@ -552,16 +497,16 @@ public final class ClientCall<Req, Resp>
   }
 
   @Override
-  public void onFailure(Http2Stream stream, StreamFailure failure) {
-    if (failure.kind() == StreamFailure.Kind.REFUSED) {
+  public void onFailure(Status failure, boolean refusedUnprocessed) {
+    if (refusedUnprocessed) {
       lock.lock();
       try {
-        refusedUnprocessed = headerBlocks == 0;
+        this.refusedUnprocessed = true;
       } finally {
         lock.unlock();
       }
     }
-    complete(statusFor(failure), null, false);
+    complete(failure, null, false);
   }
 
   /**
@@ -577,30 +522,13 @@ public final class ClientCall<Req, Resp>
     }
   }
 
-  /** The gRPC status for an abnormal end of stream (PROTOCOL-HTTP2.md, RST_STREAM mapping). */
-  static Status statusFor(StreamFailure failure) {
-    String detail = failure.detail();
-    return switch (failure.kind()) {
-      case REFUSED, CONNECTION_LOST -> Status.UNAVAILABLE.withDescription(detail);
-      case HEADER_LIST_TOO_LARGE -> Status.RESOURCE_EXHAUSTED.withDescription(detail);
-      case PROTOCOL_ERROR -> Status.INTERNAL.withDescription(detail);
-      case RESET_BY_PEER ->
-          switch (failure.code()) {
-            case CANCEL -> Status.CANCELLED.withDescription(detail);
-            case REFUSED_STREAM -> Status.UNAVAILABLE.withDescription(detail);
-            case ENHANCE_YOUR_CALM -> Status.RESOURCE_EXHAUSTED.withDescription(detail);
-            case INADEQUATE_SECURITY -> Status.PERMISSION_DENIED.withDescription(detail);
-            default -> Status.INTERNAL.withDescription(detail);
-          };
-    };
-  }
-
   /**
    * Records the final status once; returns whether this call set it. Whatever thread ends the
    * call wakes every waiter and stops the deadline timer.
    */
   private boolean complete(Status end, Metadata endTrailers, boolean local) {
     ScheduledFuture<?> timer;
+    boolean uncount;
     lock.lock();
     try {
       if (status != null) {
@@ -623,12 +551,17 @@ public final class ClientCall<Req, Resp>
       }
       timer = deadlineTimer;
       deadlineTimer = null;
+      uncount = counted;
+      counted = false;
       changed.signalAll();
     } finally {
       lock.unlock();
     }
     if (timer != null) {
       timer.cancel(false);
+    }
+    if (uncount) {
+      source.callEnded();
     }
     return true;
   }

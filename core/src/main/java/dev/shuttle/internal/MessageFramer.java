@@ -2,8 +2,6 @@ package dev.shuttle.internal;
 
 import dev.shuttle.Compressor;
 import dev.shuttle.Marshaller;
-import dev.shuttle.http2.Http2Stream;
-import dev.shuttle.http2.Http2StreamClosedException;
 
 /** Frames gRPC length-prefixed messages: 1 flag byte, 4 length bytes, then the message. */
 public final class MessageFramer {
@@ -36,8 +34,8 @@ public final class MessageFramer {
    * Queues a framed message; blocks while the peer's flow-control window is closed, until an
    * interrupt.
    */
-  public static void write(Http2Stream stream, byte[] framed, boolean endStream)
-      throws Http2StreamClosedException, InterruptedException {
-    stream.writeData(framed, 0, framed.length, endStream);
+  public static void write(CallStream stream, byte[] framed, boolean endStream)
+      throws StreamClosedException, InterruptedException {
+    stream.writeMessage(framed, endStream);
   }
 }

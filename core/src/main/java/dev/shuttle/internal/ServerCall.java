@@ -16,13 +16,7 @@ import dev.shuttle.StatusException;
 import dev.shuttle.StreamSink;
 import dev.shuttle.StreamSource;
 import dev.shuttle.UnaryHandler;
-import dev.shuttle.http2.Http2ErrorCode;
-import dev.shuttle.http2.Http2Headers;
 import dev.shuttle.http2.InterruptGuard;
-import dev.shuttle.http2.Http2Stream;
-import dev.shuttle.http2.Http2StreamClosedException;
-import dev.shuttle.http2.Http2StreamListener;
-import dev.shuttle.http2.StreamFailure;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.SocketAddress;
@@ -53,10 +47,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * not to.
  */
 public final class ServerCall<Req, Resp>
-    implements Http2StreamListener, ServerContext, StreamSink<Resp>, StreamSource<Req> {
+    implements ServerStreamListener, ServerContext, StreamSink<Resp>, StreamSource<Req> {
   private static final System.Logger LOG = System.getLogger(ServerCall.class.getName());
 
-  private final Http2Stream stream;
+  private final ServerStream stream;
   private final ServerMethod<Req, Resp> method;
   private final MethodDescriptor<Req, Resp> descriptor;
   private final Metadata requestMetadata;
@@ -100,26 +94,34 @@ public final class ServerCall<Req, Resp>
   /** Values interceptors attached, set and read on the handler's thread; null until the first. */
   private Map<Key<?>, Object> attached;
 
+  /**
+   * @param stream the call's stream, holding its concurrency slot until {@link ServerStream#releaseSlot()}
+   * @param requestMetadata the request's metadata, the call's own
+   * @param deadline the client's deadline, or null
+   * @param encoding the request's {@code grpc-encoding}, or null
+   * @param acceptEncoding the request's {@code grpc-accept-encoding}, or null
+   */
   ServerCall(
-      Http2Stream stream,
+      ServerStream stream,
       ServerMethod<Req, Resp> method,
-      Http2Headers headers,
-      long timeoutNanos,
+      Metadata requestMetadata,
+      Deadline deadline,
+      String encoding,
+      String acceptEncoding,
       ServerCallSettings settings,
       ConnectionCalls connectionCalls) {
     this.stream = stream;
     this.method = method;
     this.descriptor = method.descriptor();
-    this.requestMetadata = GrpcHeaders.toMetadata(headers);
-    this.deadline = timeoutNanos < 0 || timeoutNanos >= Deadlines.FOREVER_NANOS ? null : Deadline.afterNanos(timeoutNanos);
+    this.requestMetadata = requestMetadata;
+    this.deadline = deadline;
     this.executor = settings.executor();
     this.interruptOnCancel = settings.interruptHandlersOnCancel();
     this.messages = new InboundMessages(settings.maxInboundMessageSize(), connectionCalls.budget());
     this.connectionCalls = connectionCalls;
     this.settings = settings;
-    this.clientAcceptEncoding = headers.get(GrpcHeaders.GRPC_ACCEPT_ENCODING);
-    messages.setEncoding(headers.get(GrpcHeaders.GRPC_ENCODING), settings.compression());
-    stream.holdSlot();
+    this.clientAcceptEncoding = acceptEncoding;
+    messages.setEncoding(encoding, settings.compression());
   }
 
   /** Called on the reader thread once the call is set up as the stream's listener. */
@@ -150,15 +152,12 @@ public final class ServerCall<Req, Resp>
   // Inbound, on the reader thread.
 
   @Override
-  public void onHeaders(Http2Stream stream, Http2Headers headers, boolean endStream) {
-    // Clients send no trailers in gRPC; a second header block can only end the request.
-    if (endStream) {
-      onEndOfRequest();
-    }
+  public void onHalfClose() {
+    onEndOfRequest();
   }
 
   @Override
-  public void onData(Http2Stream stream, byte[] data, int offset, int length, boolean endStream) {
+  public void onData(byte[] data, int offset, int length, boolean endStream) {
     int release = 0;
     Status error = null;
     lock.lock();
@@ -223,11 +222,7 @@ public final class ServerCall<Req, Resp>
   }
 
   @Override
-  public void onFailure(Http2Stream stream, StreamFailure failure) {
-    Status status =
-        failure.kind() == StreamFailure.Kind.CONNECTION_LOST
-            ? Status.CANCELLED.withDescription("connection lost: " + failure.detail())
-            : Status.CANCELLED.withDescription("cancelled by client: " + failure.code());
+  public void onFailure(Status status) {
     cancel(status, false);
   }
 
@@ -251,14 +246,14 @@ public final class ServerCall<Req, Resp>
         writeLock.unlock();
       }
     } else {
-      stream.reset(Http2ErrorCode.CANCEL);
+      stream.cancel();
     }
   }
 
   /** Cancels the call (client reset, connection lost, or deadline); the handler sees it. */
   private void cancel(Status status, boolean resetStream) {
     if (endEarly(status, false) && resetStream) {
-      stream.reset(Http2ErrorCode.CANCEL);
+      stream.cancel();
     }
   }
 
@@ -451,12 +446,12 @@ public final class ServerCall<Req, Resp>
       MessageFramer.write(stream, bytes, false);
       closed = true;
       writeStatus(Status.OK, responseTrailers, true);
-    } catch (Http2StreamClosedException e) {
+    } catch (StreamClosedException e) {
       closed = true; // the client is gone; nothing to tell it
     } catch (InterruptedException e) {
       // Interrupted after the handler returned: nobody waits for this answer any more.
       closed = true;
-      stream.reset(Http2ErrorCode.CANCEL);
+      stream.cancel();
       Thread.currentThread().interrupt();
     } finally {
       writeLock.unlock();
@@ -498,13 +493,11 @@ public final class ServerCall<Req, Resp>
           all.merge(trailers);
         }
         headersSent = true;
-        stream.writeHeaders(GrpcHeaders.trailersOnly(200, status, all), true);
-      } else if (status.isOk() && (trailers == null || trailers.isEmpty())) {
-        stream.writePreEncodedHeaders(GrpcHeaders.okTrailers(), true);
+        stream.writeTrailersOnly(status, all);
       } else {
-        stream.writeHeaders(GrpcHeaders.trailers(status, trailers == null ? new Metadata() : trailers), true);
+        stream.writeTrailers(status, trailers);
       }
-    } catch (Http2StreamClosedException e) {
+    } catch (StreamClosedException e) {
       return; // the client is gone
     }
     if (blockingFlush) {
@@ -514,22 +507,13 @@ public final class ServerCall<Req, Resp>
     }
   }
 
-  private void sendHeadersIfNeeded() throws Http2StreamClosedException {
+  private void sendHeadersIfNeeded() throws StreamClosedException {
     if (headersSent) {
       return;
     }
     headersSent = true;
     Compressor compressor = responseCompressor;
-    if ((responseHeaders == null || responseHeaders.isEmpty()) && compressor == null) {
-      stream.writePreEncodedHeaders(settings.plainResponseHeaders(), false);
-    } else {
-      stream.writeHeaders(
-          GrpcHeaders.responseHeaders(
-              responseHeaders == null ? new Metadata() : responseHeaders,
-              compressor == null ? null : compressor.encoding(),
-              settings.compression().acceptEncoding()),
-          false);
-    }
+    stream.writeHeaders(responseHeaders, compressor == null ? null : compressor.encoding());
   }
 
   private void checkWritable() {
@@ -573,7 +557,7 @@ public final class ServerCall<Req, Resp>
       checkWritable();
       sendHeadersIfNeeded();
       MessageFramer.write(stream, bytes, false);
-    } catch (Http2StreamClosedException e) {
+    } catch (StreamClosedException e) {
       Status cancelled = cancelStatus();
       throw new StatusException(cancelled != null ? cancelled : Status.CANCELLED.withDescription("stream closed"));
     } catch (InterruptedException e) {
@@ -784,6 +768,6 @@ public final class ServerCall<Req, Resp>
 
   @Override
   public javax.net.ssl.SSLSession tlsSession() {
-    return stream.connection().tlsSession();
+    return stream.tlsSession();
   }
 }
