@@ -84,7 +84,7 @@ class ShuttleServerTest {
           int32 times = 2;
           .shuttle.cli.test.Tone tone = 3;
           repeated string echo_headers = 4;
-          optional string note = 5;
+          string note = 5;
           .google.protobuf.Timestamp sent_at = 6;
           oneof target {
             string user = 7;
@@ -108,7 +108,7 @@ class ShuttleServerTest {
 
     CliRun field = CliRun.run("describe", target, "shuttle.cli.test.EchoRequest.note");
     assertEquals(0, field.exitCode(), field.toString());
-    assertTrue(field.out().contains("optional string note = 5;"), field.toString());
+    assertTrue(field.out().contains("\nstring note = 5;\n"), field.toString());
   }
 
   @Test
