@@ -22,7 +22,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.StringReader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -205,7 +204,8 @@ final class CallCommand {
       terminal.out().println(printer.print(message));
       terminal.out().flush();
     } catch (InvalidProtocolBufferException e) {
-      throw new UncheckedIOException("cannot print a response as JSON: " + e.getMessage(), e);
+      // An Any holding a type the descriptors do not include, most often.
+      throw CliException.withCode(ExitCodes.RPC_FAILED, "cannot print a response as JSON: " + e.getMessage());
     }
   }
 

@@ -1,7 +1,9 @@
 package dev.shuttle.cli;
 
+import dev.shuttle.Metadata;
 import dev.shuttle.MethodDescriptor;
 import dev.shuttle.MethodType;
+import dev.shuttle.ResponseMetadata;
 import dev.shuttle.Status;
 import dev.shuttle.StatusException;
 import dev.shuttle.protobuf.ProtoMarshaller;
@@ -33,12 +35,17 @@ final class HealthCommand {
     String service = args.size() == 2 ? args.get(1) : "";
     try (Connection connection = Connection.open(args.get(0), line, DEFAULT_DEADLINE)) {
       HealthCheckResponse response;
+      ResponseMetadata received = new ResponseMetadata();
+      Metadata noHeaders = received.headers();
+      Metadata noTrailers = received.trailers();
       try {
         response = connection.channel().unaryCall(
-            CHECK, HealthCheckRequest.newBuilder().setService(service).build(), connection.options());
+            CHECK, HealthCheckRequest.newBuilder().setService(service).build(), connection.options().withResponseMetadata(received));
       } catch (StatusException e) {
         String reason = e.code() + ": " + (e.status().description() == null ? "" : e.status().description());
-        if (isConnectionFailure(e.status())) {
+        // The holder's own empty instances still there: neither headers nor trailers arrived.
+        boolean serverAnswered = received.headers() != noHeaders || received.trailers() != noTrailers;
+        if (isConnectionFailure(e.status(), serverAnswered)) {
           terminal.err().println("shuttle: cannot connect to " + args.get(0) + ": " + reason);
           return ExitCodes.HEALTH_CONNECTION_FAILURE;
         }
@@ -56,11 +63,16 @@ final class HealthCommand {
   }
 
   /**
-   * Whether the call never reached the server: the channel reports a failed connect or TLS
-   * handshake as {@code UNAVAILABLE} (or {@code DEADLINE_EXCEEDED} while connecting) caused by
-   * the socket's {@code IOException}.
+   * Whether the call never reached a gRPC server, which grpc_health_probe reports as a failed
+   * connection: the channel reports a failed connect or TLS handshake as {@code UNAVAILABLE} (or
+   * {@code DEADLINE_EXCEEDED} while connecting) caused by the socket's {@code IOException}; and
+   * a connection the server turns away before answering (a GOAWAY to a cleartext client on a TLS
+   * port, say) as {@code UNAVAILABLE} with no response at all.
    */
-  private static boolean isConnectionFailure(Status status) {
+  private static boolean isConnectionFailure(Status status, boolean serverAnswered) {
+    if (status.code() == Status.Code.UNAVAILABLE && !serverAnswered) {
+      return true;
+    }
     if (status.code() != Status.Code.UNAVAILABLE && status.code() != Status.Code.DEADLINE_EXCEEDED) {
       return false;
     }
