@@ -94,7 +94,8 @@ class LaunchersIT {
         response.getListServicesResponse().getServiceList().forEach(service -> services.add(service.getName()));
       }
       assertEquals(
-          List.of("TestServer", "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection"),
+          List.of("TestServer", "grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection",
+              "grpc.reflection.v1alpha.ServerReflection"),
           services);
     }
   }
