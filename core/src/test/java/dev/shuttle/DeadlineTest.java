@@ -70,6 +70,42 @@ class DeadlineTest {
   }
 
   @Test
+  void aHandlerThatAnswersAfterItsDeadlineWasAnsweredIsDroppedQuietly() throws Exception {
+    assumeTrue(transport == Transport.HTTP2, "a raw HTTP/2 client, so that only the server's deadline runs");
+    MethodDescriptor<String, String> collect =
+        MethodDescriptor.of(MethodType.CLIENT_STREAMING, "deadline.Test", "Collect", TestMarshallers.UTF8, TestMarshallers.UTF8);
+    List<Throwable> uncaught = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
+    Thread.setDefaultUncaughtExceptionHandler((thread, e) -> uncaught.add(e));
+    CountDownLatch returned = new CountDownLatch(1);
+    try {
+      Server server =
+          later(
+              transport.serve(Server.builder())
+                  .service(ServiceDefinition.builder("deadline.Test").clientStreaming(collect, (requests, context) -> {
+                    try {
+                      sleep(SHORT.multipliedBy(2)); // woken by the deadline, it answers anyway
+                      return "too late";
+                    } finally {
+                      returned.countDown();
+                    }
+                  }).build())
+                  .start());
+      try (RawH2 conn = RawH2.connect(server.port()).handshake()) {
+        conn.send(
+            RawH2.headers(1, RawH2.FLAG_END_HEADERS, RawH2.grpcRequest("/deadline.Test/Collect", "grpc-timeout", "300m")));
+        RawH2.Response response = conn.awaitResponse(1);
+        assertEquals(String.valueOf(Status.Code.DEADLINE_EXCEEDED.value()), response.grpcStatus());
+      }
+      assertTrue(returned.await(WAIT_SECONDS, TimeUnit.SECONDS));
+      sleep(Duration.ofMillis(200)); // the handler's thread ends once its response is dropped
+      assertEquals(List.of(), uncaught, "the late response went nowhere, quietly");
+    } finally {
+      Thread.setDefaultUncaughtExceptionHandler(previous);
+    }
+  }
+
+  @Test
   void aHandlerWaitingForARequestIsWokenByItsDeadline() throws Exception {
     assumeTrue(transport == Transport.HTTP2, "a raw HTTP/2 client: about the grpc-timeout header");
     AtomicReference<Throwable> handlerSaw = new AtomicReference<>();

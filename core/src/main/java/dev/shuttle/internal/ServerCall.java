@@ -78,6 +78,8 @@ public final class ServerCall<Req, Resp>
 
   /** Serializes the response: headers, messages, then the status, from whichever thread ends it. */
   private final ReentrantLock writeLock = new ReentrantLock();
+  /** A message write under writeLock is in progress, perhaps waiting for the peer's window. */
+  private volatile boolean writingMessage;
   // Guarded by writeLock.
   private boolean headersSent;
   private boolean closed;
@@ -245,9 +247,12 @@ public final class ServerCall<Req, Resp>
       } finally {
         writeLock.unlock();
       }
-    } else {
+    } else if (writingMessage) {
+      // Only a reset wakes a write that waits for the peer's window.
       stream.cancel();
     }
+    // Otherwise the handler, just woken, holds the lock to end the call, and close() sends the
+    // status owed; a reset now would drop those trailers from the write queue.
   }
 
   /** Cancels the call (client reset, connection lost, or deadline); the handler sees it. */
@@ -441,9 +446,14 @@ public final class ServerCall<Req, Resp>
     byte[] bytes = serialize(response);
     writeLock.lock();
     try {
-      checkWritable();
+      if (closed || cancelStatus() != null) {
+        // The call ended while the handler ran (reset, or answered for its deadline): the
+        // response has nobody to go to; close() sends whatever status is still owed.
+        close(Status.OK, null);
+        return;
+      }
       sendHeadersIfNeeded();
-      MessageFramer.write(stream, bytes, false);
+      writeMessage(bytes);
       closed = true;
       writeStatus(Status.OK, responseTrailers, true);
     } catch (StreamClosedException e) {
@@ -455,6 +465,16 @@ public final class ServerCall<Req, Resp>
       Thread.currentThread().interrupt();
     } finally {
       writeLock.unlock();
+    }
+  }
+
+  /** Writes one framed message, noting while it may wait for the peer's window; holds writeLock. */
+  private void writeMessage(byte[] bytes) throws StreamClosedException, InterruptedException {
+    writingMessage = true;
+    try {
+      MessageFramer.write(stream, bytes, false);
+    } finally {
+      writingMessage = false;
     }
   }
 
@@ -556,7 +576,7 @@ public final class ServerCall<Req, Resp>
     try {
       checkWritable();
       sendHeadersIfNeeded();
-      MessageFramer.write(stream, bytes, false);
+      writeMessage(bytes);
     } catch (StreamClosedException e) {
       Status cancelled = cancelStatus();
       throw new StatusException(cancelled != null ? cancelled : Status.CANCELLED.withDescription("stream closed"));
