@@ -17,6 +17,9 @@ public final class ResponseMetadata {
   private volatile Metadata trailers = new Metadata();
   private volatile boolean messageCompressed;
 
+  /** An empty holder, for one call at a time: each call that fills it replaces what it held. */
+  public ResponseMetadata() {}
+
   /** The response headers of the last call, empty when it sent none. */
   public Metadata headers() {
     return headers;

@@ -24,6 +24,9 @@ final class ServiceClassEmitter {
     out.line("/** The service's fully qualified name, as sent on the wire. */");
     out.line("public static final java.lang.String " + RpcNaming.SERVICE_NAME_CONSTANT + " = "
         + EmitSupport.literal(model.fullName()) + ";");
+    out.blank();
+    out.line("/** For the subclass that implements the service. */");
+    out.line("protected " + model.serviceClass() + "() {}");
     for (ServiceModel.Rpc rpc : model.rpcs()) {
       out.blank();
       descriptor(out, model, rpc);

@@ -333,7 +333,7 @@ public final class Http2Config {
   }
 
   /** How this side's HPACK encoder indexes header fields; see {@link Builder#notIndexedHeaders}. */
-  public HpackEncoder.Policy headerIndexing() {
+  HpackEncoder.Policy headerIndexing() {
     return headerIndexing;
   }
 

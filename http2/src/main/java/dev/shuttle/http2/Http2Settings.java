@@ -7,6 +7,8 @@ package dev.shuttle.http2;
 public final class Http2Settings {
   private final long[] values = {-1, -1, -1, -1, -1, -1, -1};
 
+  private Http2Settings() {} // parsed from the wire only
+
   /** Parses and validates a SETTINGS payload. */
   static Http2Settings parse(byte[] buf, int offset, int length) throws Http2Exception {
     if (length % 6 != 0) {
