@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.Server;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.testing.integration.TestServiceImpl;
@@ -29,9 +31,13 @@ class GrpcJavaServerTest {
   @SuppressWarnings("deprecation") // ProtoReflectionService is grpc-java's v1alpha one, wanted here
   static void start() throws Exception {
     executor = Executors.newScheduledThreadPool(2);
+    HealthStatusManager health = new HealthStatusManager();
+    health.setStatus("grpc.testing.TestService", ServingStatus.SERVING);
+    health.setStatus("draining", ServingStatus.NOT_SERVING);
     server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
         .addService(new TestServiceImpl(executor))
         .addService(ProtoReflectionService.newInstance())
+        .addService(health.getHealthService())
         .build()
         .start();
     target = "127.0.0.1:" + server.getPort();
@@ -47,7 +53,10 @@ class GrpcJavaServerTest {
   void listsTheServicesThroughV1alphaReflection() {
     CliRun run = CliRun.run("list", target);
     assertEquals(0, run.exitCode(), run.toString());
-    assertEquals(List.of("grpc.reflection.v1alpha.ServerReflection", "grpc.testing.TestService"), run.lines(), run.toString());
+    assertEquals(
+        List.of("grpc.health.v1.Health", "grpc.reflection.v1alpha.ServerReflection", "grpc.testing.TestService"),
+        run.lines(),
+        run.toString());
   }
 
   @Test
@@ -92,6 +101,16 @@ class GrpcJavaServerTest {
         "{\"payload\":{\"body\":\"AA==\"}}",
         "{\"payload\":{\"body\":\"AAA=\"}}",
         "{\"payload\":{\"body\":\"AAAA\"}}"), run.lines(), run.toString());
+  }
+
+  @Test
+  void healthAgainstGrpcJavasHealthServiceExitsAsGrpcHealthProbeDoes() {
+    assertEquals(0, CliRun.run("health", target).exitCode(), "the whole server");
+    assertEquals(0, CliRun.run("health", target, "grpc.testing.TestService").exitCode());
+    CliRun draining = CliRun.run("health", target, "draining");
+    assertEquals(4, draining.exitCode(), draining.toString());
+    CliRun unknown = CliRun.run("health", target, "no.such.Service");
+    assertEquals(3, unknown.exitCode(), unknown.toString());
   }
 
   @Test
