@@ -21,15 +21,20 @@ public final class InvokedCalls {
     try (call) {
       call.send(request);
       call.halfClose();
-      Resp response = call.receive();
-      if (response == null) {
-        throw new StatusException(Status.INTERNAL.withDescription("the server sent no response"), call.trailers());
-      }
-      if (call.receive() != null) {
-        throw new StatusException(Status.INTERNAL.withDescription("the server sent more than one response"));
-      }
-      return response;
+      return onlyResponse(call);
     }
+  }
+
+  /** The one response of a call that takes one, and the end of the stream, which carries the status. */
+  private static <Resp> Resp onlyResponse(BidiCall<?, Resp> call) {
+    Resp response = call.receive();
+    if (response == null) {
+      throw new StatusException(Status.INTERNAL.withDescription("the server sent no response"), call.trailers());
+    }
+    if (call.receive() != null) {
+      throw new StatusException(Status.INTERNAL.withDescription("the server sent more than one response"));
+    }
+    return response;
   }
 
   /** A unary call on a virtual thread; cancelling the future closes, and so cancels, the call. */
@@ -59,14 +64,7 @@ public final class InvokedCalls {
       @Override
       public Resp finish() {
         call.halfClose();
-        Resp response = call.receive();
-        if (response == null) {
-          throw new StatusException(Status.INTERNAL.withDescription("the server sent no response"), call.trailers());
-        }
-        if (call.receive() != null) {
-          throw new StatusException(Status.INTERNAL.withDescription("the server sent more than one response"));
-        }
-        return response;
+        return onlyResponse(call);
       }
 
       @Override
