@@ -1,11 +1,11 @@
 package dev.shuttle;
 
-import dev.shuttle.http2.Http2Config;
+import dev.shuttle.http2.config.Http2Config;
 import dev.shuttle.http2.Http2Connection;
 import dev.shuttle.http2.Http2ConnectionListener;
 import dev.shuttle.http2.Http2ErrorCode;
 import dev.shuttle.http2.Http2Socket;
-import dev.shuttle.http2.TlsClientConfig;
+import dev.shuttle.http2.config.TlsClientConfig;
 import dev.shuttle.internal.ClientCall;
 import dev.shuttle.internal.ClientTransport;
 import dev.shuttle.internal.GrpcHeaders;

@@ -1,8 +1,8 @@
 package dev.shuttle;
 
-import dev.shuttle.http2.Http2Config;
+import dev.shuttle.http2.config.Http2Config;
 import dev.shuttle.http2.Http2Server;
-import dev.shuttle.http2.TlsServerConfig;
+import dev.shuttle.http2.config.TlsServerConfig;
 import dev.shuttle.internal.CallDispatcher;
 import dev.shuttle.internal.GrpcHeaders;
 import dev.shuttle.internal.InProcessServer;

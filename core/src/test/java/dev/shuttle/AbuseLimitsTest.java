@@ -168,12 +168,12 @@ class AbuseLimitsTest {
 
   /** The defaults the floods are sized against, read from Http2Config so the tests follow them. */
   private static final class Http2ConfigDefaults {
-    static final int EMPTY_DATA = dev.shuttle.http2.Http2Config.DEFAULT_MAX_EMPTY_DATA_FRAMES_PER_SECOND;
-    static final int WINDOW_UPDATES = dev.shuttle.http2.Http2Config.DEFAULT_MAX_WINDOW_UPDATES_PER_SECOND;
-    static final int PRIORITIES = dev.shuttle.http2.Http2Config.DEFAULT_MAX_PRIORITY_FRAMES_PER_SECOND;
-    static final int SETTINGS = dev.shuttle.http2.Http2Config.DEFAULT_MAX_SETTINGS_FRAMES_PER_SECOND;
-    static final int PINGS = dev.shuttle.http2.Http2Config.DEFAULT_MAX_PINGS_PER_SECOND;
-    static final int CONTINUATIONS = dev.shuttle.http2.Http2Config.DEFAULT_MAX_CONTINUATION_FRAMES_PER_SECOND;
-    static final int RESETS = dev.shuttle.http2.Http2Config.DEFAULT_MAX_RESETS_PER_SECOND;
+    static final int EMPTY_DATA = dev.shuttle.http2.config.Http2Config.DEFAULT_MAX_EMPTY_DATA_FRAMES_PER_SECOND;
+    static final int WINDOW_UPDATES = dev.shuttle.http2.config.Http2Config.DEFAULT_MAX_WINDOW_UPDATES_PER_SECOND;
+    static final int PRIORITIES = dev.shuttle.http2.config.Http2Config.DEFAULT_MAX_PRIORITY_FRAMES_PER_SECOND;
+    static final int SETTINGS = dev.shuttle.http2.config.Http2Config.DEFAULT_MAX_SETTINGS_FRAMES_PER_SECOND;
+    static final int PINGS = dev.shuttle.http2.config.Http2Config.DEFAULT_MAX_PINGS_PER_SECOND;
+    static final int CONTINUATIONS = dev.shuttle.http2.config.Http2Config.DEFAULT_MAX_CONTINUATION_FRAMES_PER_SECOND;
+    static final int RESETS = dev.shuttle.http2.config.Http2Config.DEFAULT_MAX_RESETS_PER_SECOND;
   }
 }

@@ -190,7 +190,7 @@ class InProcessTransportTest {
   void anInProcessChannelHasNoTls() {
     assertThrows(
         IllegalStateException.class,
-        () -> Channel.inProcessBuilder("x").tls(dev.shuttle.http2.TlsClientConfig.systemDefault()).build());
+        () -> Channel.inProcessBuilder("x").tls(dev.shuttle.http2.config.TlsClientConfig.systemDefault()).build());
   }
 
   private static <T> T awaitNotNull(AtomicReference<T> ref) throws InterruptedException {

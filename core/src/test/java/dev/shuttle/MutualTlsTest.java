@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shuttle.http2.TestPki;
-import dev.shuttle.http2.TlsClientConfig;
-import dev.shuttle.http2.TlsServerConfig;
+import dev.shuttle.http2.config.TlsClientConfig;
+import dev.shuttle.http2.config.TlsServerConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;

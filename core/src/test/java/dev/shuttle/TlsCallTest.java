@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.shuttle.http2.TlsClientConfig;
+import dev.shuttle.http2.config.TlsClientConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -111,7 +111,7 @@ class TlsCallTest {
     var other = tls.ca.server("elsewhere", "api.example.test").writePem(dir, "elsewhere");
     server =
         Server.builder()
-            .tls(dev.shuttle.http2.TlsServerConfig.fromPem(other.certificateChain(), other.privateKey()))
+            .tls(dev.shuttle.http2.config.TlsServerConfig.fromPem(other.certificateChain(), other.privateKey()))
             .service(service())
             .start();
 
@@ -137,7 +137,7 @@ class TlsCallTest {
     trust.setCertificateEntry("ca", tls.ca.certificate());
     server =
         Server.builder()
-            .tls(dev.shuttle.http2.TlsServerConfig.builder().keyStore(keys, password).build())
+            .tls(dev.shuttle.http2.config.TlsServerConfig.builder().keyStore(keys, password).build())
             .service(service())
             .start();
 

@@ -1,8 +1,8 @@
 package dev.shuttle;
 
 import dev.shuttle.http2.TestPki;
-import dev.shuttle.http2.TlsClientConfig;
-import dev.shuttle.http2.TlsServerConfig;
+import dev.shuttle.http2.config.TlsClientConfig;
+import dev.shuttle.http2.config.TlsServerConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

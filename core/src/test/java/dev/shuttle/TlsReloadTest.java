@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.shuttle.http2.TestPki;
-import dev.shuttle.http2.TlsServerConfig;
+import dev.shuttle.http2.config.TlsServerConfig;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,7 +50,7 @@ class TlsReloadTest {
     BigInteger second = awaitServerCertificateOtherThan(tls, first);
     assertEquals(rotated.certificate().getSerialNumber(), second);
 
-    try (TlsFixture.LogCapture log = new TlsFixture.LogCapture(Class.forName("dev.shuttle.http2.TlsMaterial"))) {
+    try (TlsFixture.LogCapture log = new TlsFixture.LogCapture(Class.forName("dev.shuttle.http2.config.TlsMaterial"))) {
       // Half a rotation: a new certificate whose key is not there yet.
       TestPki.Issued next = tls.ca.server("next", "localhost", "127.0.0.1");
       Files.writeString(chain, TestPki.certificatesPem(next.chain()), StandardCharsets.US_ASCII);

@@ -4,7 +4,7 @@ import dev.shuttle.CallOptions;
 import dev.shuttle.Channel;
 import dev.shuttle.Deadline;
 import dev.shuttle.Metadata;
-import dev.shuttle.http2.TlsClientConfig;
+import dev.shuttle.http2.config.TlsClientConfig;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Base64;

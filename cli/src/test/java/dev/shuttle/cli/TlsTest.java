@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shuttle.Server;
-import dev.shuttle.http2.TlsServerConfig;
+import dev.shuttle.http2.config.TlsServerConfig;
 import dev.shuttle.services.health.HealthStatusManager;
 import dev.shuttle.services.reflection.ReflectionService;
 import java.io.IOException;

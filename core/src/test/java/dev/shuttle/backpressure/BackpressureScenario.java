@@ -14,7 +14,7 @@ import dev.shuttle.Status;
 import dev.shuttle.StatusException;
 import dev.shuttle.StreamSink;
 import dev.shuttle.StreamSource;
-import dev.shuttle.http2.Http2Config;
+import dev.shuttle.http2.config.Http2Config;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;

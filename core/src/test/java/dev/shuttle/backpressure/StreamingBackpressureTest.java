@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.shuttle.http2.Http2Config;
+import dev.shuttle.http2.config.Http2Config;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;

@@ -26,8 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Shuttle's jars as modules: they resolve on the module path with only protobuf's jars beside
- * them, and an application module reaches the public API and not {@code dev.shuttle.internal}
- * nor the HPACK coder. (Every other test uses the jars on the class path.)
+ * them, and an application module reaches the public API (the HTTP/2 and TLS settings of
+ * {@code dev.shuttle.http2.config} included) and not {@code dev.shuttle.internal}, the HTTP/2
+ * engine nor the HPACK coder. (Every other test uses the jars on the class path.)
  */
 class ModuleBoundaryTest {
   private static final Set<String> SHUTTLE_MODULES =
@@ -80,7 +81,7 @@ class ModuleBoundaryTest {
           public static String call(String target) {
             try (dev.shuttle.Channel channel = dev.shuttle.Channel.plaintext(target)) {
               dev.shuttle.services.health.HealthStatusManager health = new dev.shuttle.services.health.HealthStatusManager();
-              dev.shuttle.http2.TlsClientConfig tls = null;
+              dev.shuttle.http2.config.TlsClientConfig tls = null;
               return channel.toString() + health + tls + dev.shuttle.protobuf.StatusProtos.class;
             }
           }
@@ -95,12 +96,14 @@ class ModuleBoundaryTest {
         public final class Reach {
           Object call = dev.shuttle.internal.ServerCall.current();
           Object encoder = new dev.shuttle.http2.hpack.HpackEncoder();
+          Object headers = new dev.shuttle.http2.Http2Headers();
         }
         """;
     String errors = compile(internals, "Reach");
     assertFalse(errors.isEmpty(), "dev.shuttle.internal must not be reachable");
     assertTrue(errors.contains("package dev.shuttle.internal is not visible"), errors);
     assertTrue(errors.contains("package dev.shuttle.http2.hpack is not visible"), errors);
+    assertTrue(errors.contains("package dev.shuttle.http2 is not visible"), "the HTTP/2 engine is core's: " + errors);
   }
 
   /** Compiles module {@code app} (requires dev.shuttle.services) with one class; returns javac's errors. */

@@ -1,5 +1,6 @@
 package dev.shuttle.http2;
 
+import dev.shuttle.http2.config.Http2Config;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,8 @@
 package dev.shuttle.http2;
 
+import dev.shuttle.http2.config.Http2Config;
 import dev.shuttle.http2.hpack.HpackDecoder;
+import dev.shuttle.http2.hpack.HpackEncoder;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.SocketAddress;
@@ -99,7 +101,7 @@ public final class Http2Connection implements AutoCloseable {
     this.reader = new FrameReader(input, decoder, config);
     this.writer =
         new WriteScheduler(
-            socket.output(), config.maxQueuedBytes(), config.headerIndexing(), new WriterEvents(), "h2-writer-" + id);
+            socket.output(), config.maxQueuedBytes(), HpackEncoder.Policy.notIndexing(config.notIndexedHeaders()), new WriterEvents(), "h2-writer-" + id);
     this.streams = new StreamRegistry(client, firstLocalStreamId, config.maxConcurrentStreams());
     this.flow = new FlowController(config);
     this.keepAlive = config.keepAliveTime() == null ? null : new KeepAlivePinger(this, config);

@@ -8,8 +8,6 @@ import java.util.Arrays;
  * first. Names and values are ISO-8859-1 strings, one char per octet, so no charset work happens
  * on the hot path.
  */
-// "exports": HeaderSink is hpack's, exported to core alone, which is what fills these headers.
-@SuppressWarnings("exports")
 public final class Http2Headers implements HeaderSink {
   private String[] fields; // name, value, name, value, ...
   private int size;

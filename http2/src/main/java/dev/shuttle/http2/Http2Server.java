@@ -1,5 +1,7 @@
 package dev.shuttle.http2;
 
+import dev.shuttle.http2.config.Http2Config;
+import dev.shuttle.http2.config.TlsServerConfig;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;

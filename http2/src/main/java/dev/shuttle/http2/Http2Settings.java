@@ -1,5 +1,7 @@
 package dev.shuttle.http2;
 
+import dev.shuttle.http2.config.Http2Config;
+
 /**
  * The parameters of one SETTINGS frame, validated as RFC 9113 section 6.5.2 requires. A setting
  * the frame did not carry reads as -1; unknown identifiers are ignored.

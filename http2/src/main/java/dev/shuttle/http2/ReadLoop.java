@@ -1,5 +1,6 @@
 package dev.shuttle.http2;
 
+import dev.shuttle.http2.config.Http2Config;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;

@@ -1,5 +1,7 @@
 package dev.shuttle.http2;
 
+import dev.shuttle.http2.config.TlsClientConfig;
+import dev.shuttle.http2.config.TlsServerConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

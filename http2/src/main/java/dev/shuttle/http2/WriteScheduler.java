@@ -1,5 +1,6 @@
 package dev.shuttle.http2;
 
+import dev.shuttle.http2.config.Http2Config;
 import dev.shuttle.http2.hpack.ByteSink;
 import dev.shuttle.http2.hpack.HpackEncoder;
 import java.io.IOException;

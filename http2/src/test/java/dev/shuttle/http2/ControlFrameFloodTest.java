@@ -11,6 +11,7 @@ import static dev.shuttle.http2.TestFrames.settings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.shuttle.http2.config.Http2Config;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.shuttle.http2.config.Http2Config;
 import dev.shuttle.http2.hpack.HpackDecoder;
 import java.io.EOFException;
 import java.io.IOException;

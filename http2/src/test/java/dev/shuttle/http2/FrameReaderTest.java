@@ -30,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.shuttle.http2.config.Http2Config;
 import dev.shuttle.http2.hpack.HpackDecoder;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;

@@ -1,7 +1,7 @@
 package dev.shuttle.interop;
 
-import dev.shuttle.http2.TlsClientConfig;
-import dev.shuttle.http2.TlsServerConfig;
+import dev.shuttle.http2.config.TlsClientConfig;
+import dev.shuttle.http2.config.TlsServerConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -2,7 +2,7 @@ package dev.shuttle.interop;
 
 import dev.shuttle.Channel;
 import dev.shuttle.StatusException;
-import dev.shuttle.http2.TlsClientConfig;
+import dev.shuttle.http2.config.TlsClientConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;

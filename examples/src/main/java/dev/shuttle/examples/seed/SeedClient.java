@@ -3,7 +3,7 @@ package dev.shuttle.examples.seed;
 import com.google.protobuf.TextFormat;
 import dev.shuttle.Channel;
 import dev.shuttle.StatusException;
-import dev.shuttle.http2.TlsClientConfig;
+import dev.shuttle.http2.config.TlsClientConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package dev.shuttle.examples.seed;
 
 import dev.shuttle.Server;
-import dev.shuttle.http2.TlsServerConfig;
+import dev.shuttle.http2.config.TlsServerConfig;
 import dev.shuttle.services.health.HealthStatusManager;
 import dev.shuttle.services.reflection.ReflectionService;
 import java.io.IOException;

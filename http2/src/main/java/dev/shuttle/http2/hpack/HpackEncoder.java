@@ -82,10 +82,29 @@ public final class HpackEncoder {
       this.names = buildNameInfo(this.notIndexed);
     }
 
-    /** The encoder's own list plus {@code names} (lower case, as on the wire). */
+    /**
+     * The encoder's own list plus {@code names} (lower case, as on the wire). Connections of one
+     * configuration share one policy: the last few are kept, by their names.
+     */
     public static Policy notIndexing(Set<String> names) {
-      return names.isEmpty() ? DEFAULT : new Policy(names);
+      if (names.isEmpty()) {
+        return DEFAULT;
+      }
+      Policy known = RECENT.get(names);
+      if (known == null) {
+        known = new Policy(names);
+        if (RECENT.size() < MAX_RECENT) {
+          RECENT.putIfAbsent(known.notIndexed, known);
+        }
+      }
+      return known;
     }
+
+    /** Few configurations exist in a process; a bound keeps a pathological one from growing it. */
+    private static final int MAX_RECENT = 16;
+
+    private static final java.util.concurrent.ConcurrentMap<Set<String>, Policy> RECENT =
+        new java.util.concurrent.ConcurrentHashMap<>();
 
     /** The names added to the encoder's own list. */
     public Set<String> notIndexed() {

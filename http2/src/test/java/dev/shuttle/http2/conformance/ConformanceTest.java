@@ -1,6 +1,6 @@
 package dev.shuttle.http2.conformance;
 
-import dev.shuttle.http2.Http2Config;
+import dev.shuttle.http2.config.Http2Config;
 import dev.shuttle.http2.Http2Server;
 import java.io.IOException;
 import java.net.InetAddress;

@@ -1,4 +1,4 @@
-package dev.shuttle.http2;
+package dev.shuttle.http2.config;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -1,4 +1,4 @@
-package dev.shuttle.http2;
+package dev.shuttle.http2.config;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -71,8 +71,12 @@ public final class TlsClientConfig {
     return handshakeTimeout;
   }
 
-  /** An engine for one connection to {@code host}, from the material in force now. */
-  SSLEngine newEngine(String host, int port) {
+  /**
+   * An engine for one connection to {@code host}, from the material in force now, checking the
+   * server's certificate against the server name. The transport calls it for every connection;
+   * a user has no need to.
+   */
+  public SSLEngine newEngine(String host, int port) {
     TlsMaterial.Snapshot snapshot = material.current();
     String name = serverName != null ? serverName : host;
     SSLEngine engine = snapshot.context().createSSLEngine(name, port);

@@ -1,6 +1,5 @@
-package dev.shuttle.http2;
+package dev.shuttle.http2.config;
 
-import dev.shuttle.http2.hpack.HpackEncoder;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
@@ -79,7 +78,7 @@ public final class Http2Config {
   private final Duration maxConnectionAge;
   private final Duration maxConnectionAgeGrace;
   private final Duration shutdownPingTimeout;
-  private final HpackEncoder.Policy headerIndexing;
+  private final Set<String> notIndexedHeaders;
 
   private Http2Config(Builder b) {
     maxConcurrentStreams = b.maxConcurrentStreams;
@@ -110,7 +109,7 @@ public final class Http2Config {
     maxConnectionAge = b.maxConnectionAge;
     maxConnectionAgeGrace = b.maxConnectionAgeGrace;
     shutdownPingTimeout = b.shutdownPingTimeout;
-    headerIndexing = HpackEncoder.Policy.notIndexing(b.notIndexedHeaders);
+    notIndexedHeaders = b.notIndexedHeaders;
   }
 
   public static Http2Config defaults() {
@@ -151,7 +150,7 @@ public final class Http2Config {
     b.maxConnectionAge = maxConnectionAge;
     b.maxConnectionAgeGrace = maxConnectionAgeGrace;
     b.shutdownPingTimeout = shutdownPingTimeout;
-    b.notIndexedHeaders = headerIndexing.notIndexed();
+    b.notIndexedHeaders = notIndexedHeaders;
     return b;
   }
 
@@ -332,9 +331,9 @@ public final class Http2Config {
     return shutdownPingTimeout;
   }
 
-  /** How this side's HPACK encoder indexes header fields; see {@link Builder#notIndexedHeaders}. */
-  HpackEncoder.Policy headerIndexing() {
-    return headerIndexing;
+  /** Header names this side's HPACK encoder keeps out of the dynamic table; see {@link Builder#notIndexedHeaders}. */
+  public Set<String> notIndexedHeaders() {
+    return notIndexedHeaders;
   }
 
   /**

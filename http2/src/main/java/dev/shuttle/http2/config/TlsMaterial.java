@@ -1,4 +1,4 @@
-package dev.shuttle.http2;
+package dev.shuttle.http2.config;
 
 import java.io.IOException;
 import java.net.Socket;
@@ -54,7 +54,7 @@ final class TlsMaterial {
     /** Fresh parameters for one engine: TLS 1.2/1.3 as configured, HTTP/2's suites, ALPN h2. */
     SSLParameters newParameters() {
       SSLParameters parameters = new SSLParameters(cipherSuites, protocols);
-      parameters.setApplicationProtocols(new String[] {TlsSocket.H2});
+      parameters.setApplicationProtocols(new String[] {"h2"}); // HTTP/2 over TLS, RFC 9113 3.2
       parameters.setUseCipherSuitesOrder(true);
       return parameters;
     }

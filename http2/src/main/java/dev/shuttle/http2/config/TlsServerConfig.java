@@ -1,4 +1,4 @@
-package dev.shuttle.http2;
+package dev.shuttle.http2.config;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -70,8 +70,12 @@ public final class TlsServerConfig {
     return handshakeTimeout;
   }
 
-  /** An engine for one accepted connection, from the material in force now. */
-  SSLEngine newEngine() {
+  /**
+   * An engine for one accepted connection, from the material in force now (rotated files are
+   * picked up here): TLS 1.3 and 1.2, HTTP/2's cipher suites, ALPN {@code h2}. The transport
+   * calls it for every connection; a user has no need to.
+   */
+  public SSLEngine newEngine() {
     TlsMaterial.Snapshot snapshot = material.current();
     SSLEngine engine = snapshot.context().createSSLEngine();
     engine.setUseClientMode(false);
