@@ -1,0 +1,444 @@
+package dev.shuttle.bench;
+
+import dev.shuttle.Channel;
+import dev.shuttle.StatusException;
+import dev.shuttle.bench.GreeterServer.Impl;
+import dev.shuttle.bench.helloworld.GreeterClient;
+import dev.shuttle.bench.helloworld.HelloReply;
+import dev.shuttle.bench.helloworld.HelloRequest;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Unary server throughput in the style of the community grpc_bench: each Greeter server runs as a
+ * process of its own pinned to CPU 0, h2load drives it from CPU 1 with a pre-encoded
+ * {@code SayHello} request, and the table gives requests per second and Shuttle's ratio to each
+ * grpc-java setting.
+ *
+ * <p>Before any load each server must answer one real call from Shuttle's client with status OK
+ * and the echoed name: h2load counts HTTP status only, and a gRPC error arrives with HTTP 200.
+ *
+ * <p>Usage: {@code GrpcBench [--duration-seconds N] [--warmup-seconds N] [--smoke]}. Progress goes
+ * to stderr, the table to stdout; exit 1 if any server failed its check or any load run.
+ */
+public final class GrpcBench {
+  /** grpc_bench's request: a name of 100 bytes. */
+  static final String NAME = "x".repeat(100);
+
+  /** h2load's clients (connections) and the streams each keeps open at once. */
+  record Setting(int clients, int streams) {
+    String label() {
+      return "c=" + clients + " m=" + streams;
+    }
+  }
+
+  static final List<Setting> SETTINGS = List.of(new Setting(4, 64), new Setting(256, 100));
+
+  /** The same heap for every server, fixed so that no server pays for growing it mid-run. */
+  static final List<String> SERVER_HEAP = List.of("-Xms512m", "-Xmx512m");
+
+  static final String USAGE =
+      """
+      usage: bench-grpc-bench [--duration-seconds N] [--warmup-seconds N] [--smoke] [--help]
+      Each Greeter server (Shuttle, grpc-java default executor, grpc-java directExecutor) runs in a
+      JVM of its own pinned to CPU 0; h2load on CPU 1 drives helloworld.Greeter/SayHello with a
+      100-byte name at each setting (c=4 m=64, c=256 m=100). Needs h2load (nghttp2-client) and taskset.
+        --duration-seconds N  measured seconds per run (default 10)
+        --warmup-seconds N    h2load warm-up seconds before each measurement (default 5; 0: none)
+        --smoke               one second of each, to check that everything runs""";
+
+  record Options(int durationSeconds, int warmupSeconds) {}
+
+  /** One server's outcome: its gRPC check and requests/s per setting (absent: the run failed). */
+  static final class Result {
+    final Impl impl;
+    String check = "not run";
+    boolean checkPassed;
+    final Map<Setting, Double> requestsPerSecond = new LinkedHashMap<>();
+    final List<String> problems = new ArrayList<>();
+
+    Result(Impl impl) {
+      this.impl = impl;
+    }
+  }
+
+  private final Options options;
+  private final PrintStream progress;
+  private final Path requestBody;
+  private final boolean pin;
+
+  private GrpcBench(Options options, PrintStream progress, Path requestBody, boolean pin) {
+    this.options = options;
+    this.progress = progress;
+    this.requestBody = requestBody;
+    this.pin = pin;
+  }
+
+  public static void main(String[] args) throws Exception {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+    Options options;
+    try {
+      options = parse(args);
+    } catch (IllegalArgumentException e) {
+      err.println("bench-grpc-bench: " + e.getMessage());
+      err.println(USAGE);
+      return 2;
+    }
+    if (options == null) {
+      out.println(USAGE);
+      return 0;
+    }
+    for (String tool : List.of("h2load", "taskset")) {
+      if (onPath(tool) == null) {
+        err.println("bench-grpc-bench: " + tool + " is not on PATH"
+            + (tool.equals("h2load") ? " (apt-get install nghttp2-client)" : " (apt-get install util-linux)"));
+        return 3;
+      }
+    }
+    // Two CPUs are what keeps load generator and server apart; with one, both share it and the
+    // table says so.
+    boolean pin = Runtime.getRuntime().availableProcessors() >= 2;
+    Path body = Files.createTempFile("greeter-request", ".grpc");
+    try {
+      Files.write(body, grpcFrame(HelloRequest.newBuilder().setName(NAME).build().toByteArray()));
+      GrpcBench bench = new GrpcBench(options, err, body, pin);
+      List<Result> results = new ArrayList<>();
+      for (Impl impl : Impl.values()) {
+        results.add(bench.measure(impl));
+      }
+      bench.print(results, out);
+      out.flush();
+      return results.stream().allMatch(r -> r.checkPassed && r.problems.isEmpty()) ? 0 : 1;
+    } finally {
+      Files.deleteIfExists(body);
+    }
+  }
+
+  static Options parse(String[] args) {
+    int duration = 10;
+    int warmup = 5;
+    boolean smoke = false;
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      String value = null;
+      int eq = arg.indexOf('=');
+      if (arg.startsWith("--") && eq > 0) {
+        value = arg.substring(eq + 1);
+        arg = arg.substring(0, eq);
+      }
+      switch (arg) {
+        case "-h", "--help" -> {
+          return null;
+        }
+        case "--smoke" -> smoke = true;
+        case "--duration-seconds", "--warmup-seconds" -> {
+          if (value == null) {
+            if (i + 1 >= args.length) {
+              throw new IllegalArgumentException(arg + " needs a value");
+            }
+            value = args[++i];
+          }
+          int seconds;
+          try {
+            seconds = Integer.parseInt(value);
+          } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(arg + " takes whole seconds, got " + value, e);
+          }
+          if (seconds < 0 || (seconds == 0 && arg.equals("--duration-seconds"))) {
+            throw new IllegalArgumentException(arg + " must be " + (seconds < 0 ? ">= 0" : "positive"));
+          }
+          if (arg.equals("--duration-seconds")) {
+            duration = seconds;
+          } else {
+            warmup = seconds;
+          }
+        }
+        default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+      }
+    }
+    return smoke ? new Options(1, 1) : new Options(duration, warmup);
+  }
+
+  /** The gRPC length-prefixed message: not compressed, 4-byte big-endian length, the message. */
+  static byte[] grpcFrame(byte[] message) {
+    byte[] frame = new byte[5 + message.length];
+    int n = message.length;
+    frame[1] = (byte) (n >>> 24);
+    frame[2] = (byte) (n >>> 16);
+    frame[3] = (byte) (n >>> 8);
+    frame[4] = (byte) n;
+    System.arraycopy(message, 0, frame, 5, n);
+    return frame;
+  }
+
+  private Result measure(Impl impl) throws Exception {
+    Result result = new Result(impl);
+    progress.printf("== %s%n", label(impl));
+    // The server's stderr goes to a file: grpc-java logs every stream h2load abandons when its
+    // run ends, which would bury the progress lines. The file is kept when something went wrong.
+    Path log = Files.createTempFile("greeter-server-" + impl.flag + "-", ".log");
+    Process server = startServer(impl, log);
+    try {
+      int port = awaitListening(server);
+      result.check = check(port);
+      result.checkPassed = result.check.startsWith("ok");
+      progress.printf("  gRPC check: %s%n", result.check);
+      if (result.checkPassed) {
+        for (Setting setting : SETTINGS) {
+          progress.printf("  h2load %s: %ds warm-up, %ds measured%n",
+              setting.label(), options.warmupSeconds(), options.durationSeconds());
+          try {
+            result.requestsPerSecond.put(setting, h2load(port, setting));
+          } catch (IOException e) {
+            result.problems.add(setting.label() + ": " + e.getMessage());
+            progress.printf("  %s failed: %s%n", setting.label(), e.getMessage());
+          }
+        }
+      }
+      server.destroy(); // SIGTERM: the server stops gracefully and exits 0
+      if (!server.waitFor(20, TimeUnit.SECONDS)) {
+        result.problems.add("did not stop within 20 s of SIGTERM");
+      } else if (server.exitValue() != 0) {
+        result.problems.add("exited " + server.exitValue() + " on SIGTERM");
+      }
+    } catch (IOException e) {
+      result.check = "failed: " + e.getMessage();
+      progress.printf("  %s%n", result.check);
+    } finally {
+      server.destroyForcibly();
+      server.waitFor(10, TimeUnit.SECONDS);
+      if (result.checkPassed && result.problems.isEmpty()) {
+        Files.deleteIfExists(log);
+      } else {
+        result.problems.add("server log kept in " + log);
+      }
+    }
+    return result;
+  }
+
+  private Process startServer(Impl impl, Path log) throws IOException {
+    List<String> command = new ArrayList<>(pinned("0"));
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(serverJvmFlags());
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), GreeterServer.class.getName(),
+        "--port=0", "--impl=" + impl.flag));
+    return new ProcessBuilder(command).redirectError(log.toFile()).start();
+  }
+
+  /** The JVM flags every server gets, so that they differ in their code only. */
+  static List<String> serverJvmFlags() {
+    List<String> flags = new ArrayList<>(SERVER_HEAP);
+    int feature = Runtime.version().feature();
+    if (feature >= 22) {
+      flags.add("--enable-native-access=ALL-UNNAMED"); // Netty's epoll transport
+    }
+    if (feature >= 24) {
+      flags.add("--sun-misc-unsafe-memory-access=allow"); // protobuf-java
+    }
+    return flags;
+  }
+
+  private List<String> pinned(String cpu) {
+    return pin ? List.of("taskset", "-c", cpu) : List.of();
+  }
+
+  private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
+
+  /** Reads the server's stdout until its listening line; the rest is drained so it never blocks. */
+  private static int awaitListening(Process server) throws IOException, InterruptedException {
+    CompletableFuture<Integer> port = new CompletableFuture<>();
+    Thread.ofPlatform().daemon().name("greeter-server-stdout").start(() -> {
+      try (BufferedReader lines =
+          new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = lines.readLine()) != null) {
+          Matcher m = LISTENING.matcher(line);
+          if (m.find()) {
+            port.complete(Integer.parseInt(m.group(1)));
+          }
+        }
+      } catch (IOException e) {
+        port.completeExceptionally(e);
+      }
+      port.completeExceptionally(new IOException("server exited before listening"));
+    });
+    try {
+      return port.get(60, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IOException(e.getCause().getMessage(), e.getCause());
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IOException("server printed no listening line within 60 s");
+    }
+  }
+
+  /** One real call: "ok ..." when the status is OK and the reply greets the name sent. */
+  private static String check(int port) {
+    try (Channel channel = Channel.plaintext("127.0.0.1:" + port)) {
+      HelloReply reply = GreeterClient.of(channel).sayHello(HelloRequest.newBuilder().setName(NAME).build());
+      String expected = GreeterServer.greeting(NAME);
+      return reply.getMessage().equals(expected)
+          ? "ok (grpc-status 0, name echoed)"
+          : "failed: wrong reply " + abbreviate(reply.getMessage());
+    } catch (StatusException e) {
+      return "failed: grpc-status " + e.status().code().value() + " " + e.status().code();
+    } catch (RuntimeException e) {
+      return "failed: " + e;
+    }
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 40 ? '"' + s + '"' : '"' + s.substring(0, 40) + "...\"";
+  }
+
+  private static final Pattern FINISHED = Pattern.compile("finished in [^,]+, ([0-9.]+) req/s");
+  private static final Pattern REQUESTS = Pattern.compile(
+      "requests: (\\d+) total, \\d+ started, (\\d+) done, (\\d+) succeeded, (\\d+) failed, (\\d+) errored");
+
+  /** Runs h2load against the server and returns its requests/s; any failed request is an error. */
+  private double h2load(int port, Setting setting) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(pinned("1"));
+    command.addAll(List.of("h2load",
+        "-c", String.valueOf(setting.clients()), "-m", String.valueOf(setting.streams()),
+        "-D", String.valueOf(options.durationSeconds())));
+    if (options.warmupSeconds() > 0) {
+      command.add("--warm-up-time=" + options.warmupSeconds());
+    }
+    command.addAll(List.of("-d", requestBody.toString(),
+        "-H", "content-type: application/grpc", "-H", "te: trailers",
+        "http://127.0.0.1:" + port + "/helloworld.Greeter/SayHello"));
+    Process h2load = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output;
+    try {
+      output = new String(h2load.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!h2load.waitFor(options.durationSeconds() + options.warmupSeconds() + 60L, TimeUnit.SECONDS)) {
+        throw new IOException("h2load did not finish");
+      }
+    } finally {
+      h2load.destroyForcibly();
+    }
+    Matcher finished = FINISHED.matcher(output);
+    Matcher requests = REQUESTS.matcher(output);
+    if (h2load.exitValue() != 0 || !finished.find() || !requests.find()) {
+      throw new IOException("h2load exited " + h2load.exitValue() + ": " + lastLines(output));
+    }
+    long succeeded = Long.parseLong(requests.group(3));
+    long failed = Long.parseLong(requests.group(4)) + Long.parseLong(requests.group(5));
+    if (failed > 0 || succeeded == 0) {
+      throw new IOException(succeeded + " requests succeeded, " + failed + " failed or errored");
+    }
+    return Double.parseDouble(finished.group(1));
+  }
+
+  private static String lastLines(String output) {
+    String[] lines = output.strip().split("\n");
+    return String.join(" / ", List.of(lines).subList(Math.max(0, lines.length - 3), lines.length));
+  }
+
+  static String label(Impl impl) {
+    return switch (impl) {
+      case SHUTTLE -> "Shuttle";
+      case GRPC_JAVA -> "grpc-java (default executor)";
+      case GRPC_JAVA_DIRECT -> "grpc-java (directExecutor)";
+    };
+  }
+
+  private void print(List<Result> results, PrintStream out) {
+    out.println("Unary server throughput, grpc_bench style: helloworld.Greeter/SayHello, 100-byte name, h2load");
+    out.printf("machine: %d cores (%s), %s %s, h2load %s%n",
+        Runtime.getRuntime().availableProcessors(), cpuModel(),
+        System.getProperty("java.vm.name"), Runtime.version(), h2loadVersion());
+    out.printf("server JVM %s, %s; %ds warm-up then %ds measured per run%n",
+        String.join(" ", SERVER_HEAP),
+        pin ? "server pinned to CPU 0, h2load to CPU 1 (taskset)" : "ONE CPU ONLY: server and h2load share it",
+        options.warmupSeconds(), options.durationSeconds());
+    out.println("Absolute numbers are this machine's; compare the ratios.");
+    out.println();
+    String header = String.format(Locale.ROOT, "%-30s  %-32s", "server (requests/s)", "gRPC check");
+    for (Setting s : SETTINGS) {
+      header += String.format(Locale.ROOT, "  %14s", s.label());
+    }
+    out.println(header);
+    for (Result r : results) {
+      StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%-30s  %-32s", label(r.impl), r.check));
+      for (Setting s : SETTINGS) {
+        Double rps = r.requestsPerSecond.get(s);
+        row.append(String.format(Locale.ROOT, "  %14s", rps == null ? "failed" : String.format(Locale.ROOT, "%.0f", rps)));
+      }
+      out.println(row);
+    }
+    out.println();
+    Result shuttle = results.get(0);
+    for (Result baseline : results.subList(1, results.size())) {
+      StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%-64s", "Shuttle / " + label(baseline.impl)));
+      for (Setting s : SETTINGS) {
+        Double a = shuttle.requestsPerSecond.get(s);
+        Double b = baseline.requestsPerSecond.get(s);
+        row.append(String.format(Locale.ROOT, "  %14s",
+            a == null || b == null || b == 0 ? "-" : String.format(Locale.ROOT, "%.2f", a / b)));
+      }
+      out.println(row);
+    }
+    out.println("(ratio > 1: Shuttle serves more requests per second)");
+    for (Result r : results) {
+      for (String problem : r.problems) {
+        out.println("problem: " + label(r.impl) + ": " + problem);
+      }
+    }
+  }
+
+  private static String cpuModel() {
+    try {
+      return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+          .filter(l -> l.startsWith("model name"))
+          .map(l -> l.substring(l.indexOf(':') + 1).strip())
+          .findFirst()
+          .orElse("unknown CPU");
+    } catch (IOException e) {
+      return "unknown CPU";
+    }
+  }
+
+  private static String h2loadVersion() {
+    try {
+      Process p = new ProcessBuilder("h2load", "--version").redirectErrorStream(true).start();
+      String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+      p.waitFor(5, TimeUnit.SECONDS);
+      Matcher m = Pattern.compile("nghttp2/(\\S+)").matcher(text);
+      return m.find() ? m.group(1) : text;
+    } catch (IOException | InterruptedException e) {
+      return "unknown version";
+    }
+  }
+
+  static Path onPath(String tool) {
+    String path = System.getenv("PATH");
+    if (path == null) {
+      return null;
+    }
+    for (String dir : path.split(File.pathSeparator)) {
+      Path candidate = Path.of(dir, tool);
+      if (Files.isExecutable(candidate)) {
+        return candidate;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,71 @@
+package dev.shuttle.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.shuttle.bench.GreeterServer.Impl;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs the grpc_bench-style benchmark in --smoke mode as its own process, as bin/bench-grpc-bench
+ * does, and checks that its table is complete. What the numbers are is never checked: only that
+ * every server answered the gRPC check and got a positive rate at every setting.
+ */
+class GrpcBenchSmokeTest {
+  @Test
+  void smokeRunReportsEveryServerCheckedAndAPositiveRateAtEverySetting() throws Exception {
+    assumeTrue(GrpcBench.onPath("h2load") != null,
+        "h2load is not installed (apt-get install nghttp2-client; .ci/run installs it): skipping the benchmark smoke run");
+    assumeTrue(GrpcBench.onPath("taskset") != null, "taskset is not installed: skipping the benchmark smoke run");
+
+    Path stderr = Files.createTempFile("grpc-bench-smoke", ".err");
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(GrpcBench.serverJvmFlags());
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), GrpcBench.class.getName(), "--smoke"));
+    Process bench = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
+    String table;
+    int exit;
+    try {
+      table = new String(bench.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(bench.waitFor(3, TimeUnit.MINUTES), "the smoke run did not finish");
+      exit = bench.exitValue();
+    } finally {
+      // The benchmark stops its servers itself; if it is cut short, its servers go with it.
+      bench.descendants().forEach(ProcessHandle::destroyForcibly);
+      bench.destroyForcibly();
+      bench.waitFor(10, TimeUnit.SECONDS);
+    }
+    String diagnostics = table + "\n--- stderr ---\n" + tail(stderr);
+    Files.deleteIfExists(stderr);
+
+    assertEquals(0, exit, diagnostics);
+    for (Impl impl : Impl.values()) {
+      String label = GrpcBench.label(impl);
+      String row = table.lines().filter(l -> l.startsWith(label + " ")).findFirst().orElse(null);
+      assertTrue(row != null, "no row for " + label + "\n" + diagnostics);
+      String rest = row.substring(label.length()).strip();
+      assertTrue(rest.startsWith("ok (grpc-status 0, name echoed)"), "gRPC check of " + label + ": " + row);
+      String[] rates = rest.substring("ok (grpc-status 0, name echoed)".length()).strip().split("\\s+");
+      assertEquals(GrpcBench.SETTINGS.size(), rates.length, "one rate per setting: " + row);
+      for (String rate : rates) {
+        assertTrue(Double.parseDouble(rate) > 0, "positive requests/s for " + label + ": " + row);
+      }
+    }
+    assertTrue(table.contains("Shuttle / grpc-java (default executor)"), table);
+    assertTrue(table.contains("Shuttle / grpc-java (directExecutor)"), table);
+  }
+
+  private static String tail(Path file) throws IOException {
+    List<String> lines = Files.readAllLines(file);
+    return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+  }
+}
