@@ -411,7 +411,7 @@ def _usage():
 
 def main(argv):
     defaults = {
-        "server_host": "localhost", "server_port": 8080, "test_case": "large_unary",
+        "server_host": "localhost", "server_port": 0, "test_case": "large_unary",
         "use_tls": False, "use_test_ca": False, "server_host_override": "", "certs_dir": "",
         "soak_iterations": 10, "soak_max_failures": 0,
         "soak_per_iteration_max_acceptable_latency_ms": 1000, "soak_overall_timeout_seconds": 10,
@@ -428,6 +428,8 @@ def main(argv):
         if flags["list_cases"] or flags["list_unsupported_cases"]:
             interop_common.print_cases(SUPPORTED_CASES, UNSUPPORTED_CASES, flags["list_unsupported_cases"])
             return EXIT_PASSED
+        if not 0 < flags["server_port"] < 65536:
+            raise interop_common.UsageError("--server_port=N (1..65535) is required")
         name = flags["test_case"]
         if name in UNSUPPORTED_CASES:
             print("interop_client.py: %s is not supported: %s" % (name, UNSUPPORTED_CASES[name]), file=sys.stderr)

@@ -273,7 +273,7 @@ def _usage():
 
 def main(argv):
     defaults = {
-        "port": 8080, "use_tls": False, "certs_dir": "", "bind_address": "[::]",
+        "port": 0, "use_tls": False, "certs_dir": "", "bind_address": "[::]",
         "server_id": "", "proto_dir": "", "stubs_dir": "", "max_workers": 32,
         "list_cases": False, "list_unsupported_cases": False, "help": False,
     }

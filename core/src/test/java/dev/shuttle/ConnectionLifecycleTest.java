@@ -217,13 +217,7 @@ class ConnectionLifecycleTest {
   }
 
   private static void awaitConnections(Server server, int count) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (server.connectionCount() != count) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("connections: " + server.connectionCount() + ", expected " + count);
-      }
-      Thread.sleep(10);
-    }
+    Eventually.until(() -> server.connectionCount() == count, count + " connections (now " + server.connectionCount() + ")");
   }
 
   @Test
@@ -245,11 +239,7 @@ class ConnectionLifecycleTest {
                 .keepAliveWithoutCalls(true)
                 .build()) {
       assertEquals("echo:a", channel.unaryCall(EchoServer.ECHO, "a", CallOptions.DEFAULT));
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (!channel.keepAliveTime().equals(Duration.ofMillis(100))) {
-        assertTrue(System.nanoTime() < deadline, "keepalive time still " + channel.keepAliveTime());
-        Thread.sleep(10);
-      }
+      Eventually.until(() -> channel.keepAliveTime().equals(Duration.ofMillis(100)), "the keepalive time doubled to 100 ms");
       assertEquals("echo:b", channel.unaryCall(EchoServer.ECHO, "b", CallOptions.DEFAULT), "a new connection works");
     }
   }

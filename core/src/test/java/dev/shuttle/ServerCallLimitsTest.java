@@ -69,23 +69,13 @@ class ServerCallLimitsTest {
     }
   }
 
-  private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting until " + what);
-      }
-      Thread.sleep(5);
-    }
-  }
-
   @Test
   void aHandlerIgnoringItsCancellationDoesNotKeepItsSlotPastTheCallsEnd() throws Exception {
     Blocker blocker = new Blocker();
     try (EchoServer server = EchoServer.start(b -> b.maxConcurrentCallsPerConnection(1).service(blocker.service()))) {
       try (RawH2 conn = RawH2.connect(server.port()).handshake()) {
         conn.send(headers(1, FLAG_END_HEADERS, grpcRequest(BLOCK_PATH)), data(1, true, grpcMessage("x")));
-        awaitTrue(() -> blocker.running.get() == 1, "the handler runs");
+        Eventually.until(() -> blocker.running.get() == 1, "the handler runs");
         conn.send(rstStream(1, CANCEL));
         // The call has ended; its handler has not, yet the connection's only slot is free.
         EchoServer.assertEchoes(conn, 3);
@@ -106,19 +96,19 @@ class ServerCallLimitsTest {
         for (int stream : new int[] {1, 3}) {
           conn.send(headers(stream, FLAG_END_HEADERS, grpcRequest(BLOCK_PATH)), data(stream, true, grpcMessage("x")));
         }
-        awaitTrue(() -> blocker.running.get() == 2, "both handlers run");
+        Eventually.until(() -> blocker.running.get() == 2, "both handlers run");
         conn.send(rstStream(1, CANCEL), rstStream(3, CANCEL));
         // ...and the next two keep theirs when reset: a fifth call is refused.
         for (int stream : new int[] {5, 7}) {
           conn.send(headers(stream, FLAG_END_HEADERS, grpcRequest(BLOCK_PATH)), data(stream, true, grpcMessage("x")));
         }
-        awaitTrue(() -> blocker.running.get() == 4, "four handlers run");
+        Eventually.until(() -> blocker.running.get() == 4, "four handlers run");
         conn.send(rstStream(5, CANCEL), rstStream(7, CANCEL));
         conn.send(headers(9, FLAG_END_HEADERS, grpcRequest(BLOCK_PATH)), data(9, true, grpcMessage("x")));
         assertEquals(REFUSED_STREAM, conn.awaitReset(9).errorCode());
         assertEquals(4, blocker.mostAtOnce.get());
         blocker.release.countDown();
-        awaitTrue(() -> blocker.finished.get() == 4, "the handlers return");
+        Eventually.until(() -> blocker.finished.get() == 4, "the handlers return");
         EchoServer.assertEchoes(conn, 11);
       }
       server.assertServesOtherConnections();
@@ -259,7 +249,7 @@ class ServerCallLimitsTest {
           conn.close();
         }
       }
-      awaitTrue(() -> server.server().bufferedRequestBytes() == 0, "the attackers' bytes are released");
+      Eventually.until(() -> server.server().bufferedRequestBytes() == 0, "the attackers' bytes are released");
     }
   }
 
