@@ -1,20 +1,15 @@
 package dev.shuttle.interop;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.shuttle.BidiCall;
 import dev.shuttle.Channel;
 import dev.shuttle.ClientStreamingCall;
 import dev.shuttle.CompressionRegistry;
-import dev.shuttle.Deadline;
 import dev.shuttle.Metadata;
 import dev.shuttle.ResponseMetadata;
 import dev.shuttle.ResponseStream;
 import dev.shuttle.Status;
 import dev.shuttle.StatusException;
-import dev.shuttle.interop.orca.OpenRcaServiceClient;
-import dev.shuttle.interop.orca.OrcaLoadReport;
-import dev.shuttle.interop.orca.OrcaLoadReportRequest;
 import dev.shuttle.interop.proto.BoolValue;
 import dev.shuttle.interop.proto.EchoStatus;
 import dev.shuttle.interop.proto.Empty;
@@ -26,7 +21,6 @@ import dev.shuttle.interop.proto.StreamingInputCallRequest;
 import dev.shuttle.interop.proto.StreamingInputCallResponse;
 import dev.shuttle.interop.proto.StreamingOutputCallRequest;
 import dev.shuttle.interop.proto.StreamingOutputCallResponse;
-import dev.shuttle.interop.proto.TestOrcaReport;
 import dev.shuttle.interop.proto.TestServiceClient;
 import dev.shuttle.interop.proto.UnimplementedServiceClient;
 import java.time.Duration;
@@ -34,9 +28,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.Supplier;
 
 /**
@@ -58,7 +49,6 @@ final class InteropCases {
       "\t\ntest with whitespace\r\nand Unicode BMP \u263A and non-BMP \uD83D\uDE08\t\n";
 
   /** The case's own bound on its ORCA stream: generous, as reports come every second. */
-  private static final Duration ORCA_WAIT = Duration.ofSeconds(30);
 
   /** The channels the cases call on; channel_soak takes a new one per iteration. */
   private final Supplier<Channel> channels;
@@ -116,8 +106,8 @@ final class InteropCases {
         case PICK_FIRST_UNARY -> pickFirstUnary(client);
         case RPC_SOAK -> soak(channel, false);
         case CHANNEL_SOAK -> soak(channel, true);
-        case ORCA_PER_RPC -> orcaPerRpc(client);
-        case ORCA_OOB -> orcaOob(channel, client);
+        case ORCA_PER_RPC -> OrcaCases.orcaPerRpc(client);
+        case ORCA_OOB -> OrcaCases.orcaOob(channel, client);
       }
     }
   }
@@ -396,163 +386,8 @@ final class InteropCases {
   }
 
   private void soak(Channel shared, boolean newChannelEachIteration) throws Exception {
-    new Soak(soak, shared, newChannelEachIteration ? channels : null).run();
+    new SoakRun(soak, shared, newChannelEachIteration ? channels : null).run();
   }
-
-  private static void orcaPerRpc(TestServiceClient client) throws InvalidProtocolBufferException {
-    TestOrcaReport expected =
-        TestOrcaReport.newBuilder()
-            .setCpuUtilization(0.8210)
-            .setMemoryUtilization(0.5847)
-            .putRequestCost("cost", 3456.32)
-            .putUtilization("util", 0.30499)
-            .build();
-    ResponseMetadata received = new ResponseMetadata();
-    client.withResponseMetadata(received).unaryCall(SimpleRequest.newBuilder().setOrcaPerQueryReport(expected).build());
-    OrcaLoadReport report = OrcaReports.fromTrailers(received.trailers());
-    check(report != null, "no %s trailer", OrcaReports.TRAILER);
-    TestOrcaReport got = OrcaReports.toTestReport(report);
-    check(expected.equals(got), "the per-call report is {%s}, not {%s}", oneLine(got), oneLine(expected));
-  }
-
-  /**
-   * Out-of-band reports follow the metrics that FullDuplexCall requests set. grpc-java's client
-   * receives them in a load-balancing policy; Shuttle has no such layer, so this client subscribes
-   * to {@code OpenRcaService} itself, on the channel of the FullDuplexCall (the same server), and
-   * reads the reports until one equals what it set.
-   */
-  private static void orcaOob(Channel channel, TestServiceClient client) {
-    TestOrcaReport first =
-        TestOrcaReport.newBuilder().setCpuUtilization(0.8210).setMemoryUtilization(0.5847).putUtilization("util", 0.30499).build();
-    TestOrcaReport second =
-        TestOrcaReport.newBuilder().setCpuUtilization(0.29309).setMemoryUtilization(0.2).putUtilization("util", 0.2039).build();
-    OrcaLoadReportRequest subscription =
-        OrcaLoadReportRequest.newBuilder().setReportInterval(com.google.protobuf.Duration.newBuilder().setSeconds(1)).build();
-    try (BidiCall<StreamingOutputCallRequest, StreamingOutputCallResponse> call = client.fullDuplexCall();
-        ResponseStream<OrcaLoadReport> reports =
-            OpenRcaServiceClient.of(channel).withTimeout(ORCA_WAIT).streamCoreMetrics(subscription)) {
-      for (TestOrcaReport metrics : List.of(first, second)) {
-        call.send(
-            StreamingOutputCallRequest.newBuilder()
-                .setOrcaOobReport(metrics)
-                .addResponseParameters(ResponseParameters.newBuilder().setSize(1))
-                .build());
-        check(call.receive() != null, "the FullDuplexCall ended before answering the request that set the metrics");
-        awaitReport(reports, metrics);
-      }
-      call.halfClose();
-      check(call.receive() == null, "a response after the half-close");
-    }
-  }
-
-  private static void awaitReport(ResponseStream<OrcaLoadReport> reports, TestOrcaReport expected) {
-    TestOrcaReport last = null;
-    try {
-      for (OrcaLoadReport report = reports.receive(); report != null; report = reports.receive()) {
-        last = OrcaReports.toTestReport(report);
-        if (last.equals(expected)) {
-          return;
-        }
-      }
-      throw new InteropCaseFailure("the OpenRcaService stream ended before a report of {" + oneLine(expected) + "}");
-    } catch (StatusException e) {
-      throw new InteropCaseFailure(
-          "no out-of-band report of {" + oneLine(expected) + "} before the stream ended with " + describe(e)
-              + (last == null ? "; no report arrived" : "; the last one was {" + oneLine(last) + "}"),
-          e);
-    }
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // rpc_soak and channel_soak.
-
-  /** One soak run: its threads, their iterations, and what they found. */
-  private static final class Soak {
-    private final SoakSettings settings;
-    private final Channel shared;
-    private final Supplier<Channel> fresh; // null: every iteration on the shared channel
-    private final Deadline deadline;
-
-    Soak(SoakSettings settings, Channel shared, Supplier<Channel> fresh) {
-      this.settings = settings;
-      this.shared = shared;
-      this.fresh = fresh;
-      this.deadline = Deadline.after(settings.overallTimeout());
-    }
-
-    /** What one thread did: how many iterations it ran and why each failed one failed. */
-    private record ThreadResult(int done, List<String> failures) {}
-
-    void run() throws Exception {
-      int perThread = settings.iterations() / settings.threads();
-      List<ThreadResult> results = new ArrayList<>();
-      try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-        List<Future<ThreadResult>> running = new ArrayList<>();
-        for (int t = 0; t < settings.threads(); t++) {
-          running.add(threads.submit(() -> iterate(perThread)));
-        }
-        for (Future<ThreadResult> result : running) {
-          results.add(result.get());
-        }
-      }
-      int done = 0;
-      List<String> failures = new ArrayList<>();
-      for (ThreadResult result : results) {
-        done += result.done();
-        failures.addAll(result.failures());
-      }
-      check(
-          done == settings.iterations(),
-          "only %d of %d iterations ran in the %d s allowed (--soak_overall_timeout_seconds)",
-          done, settings.iterations(), settings.overallTimeout().toSeconds());
-      check(
-          failures.size() <= settings.maxFailures(),
-          "%d of %d iterations failed, more than the %d allowed: %s",
-          failures.size(), done, settings.maxFailures(), String.join("; ", failures.subList(0, Math.min(5, failures.size()))));
-    }
-
-    private ThreadResult iterate(int iterations) throws InterruptedException {
-      SimpleRequest request =
-          SimpleRequest.newBuilder()
-              .setResponseSize(settings.responseSize())
-              .setPayload(zeros(settings.requestSize()))
-              .build();
-      List<String> failures = new ArrayList<>();
-      int done = 0;
-      for (int i = 0; i < iterations && !deadline.isExpired(); i++) {
-        long earliestNext = System.nanoTime() + settings.minTimeBetweenCalls().toNanos();
-        Channel channel = fresh == null ? shared : fresh.get();
-        long start = System.nanoTime();
-        String failure = null;
-        try {
-          SimpleResponse response = TestServiceClient.of(channel).withDeadline(deadline).unaryCall(request);
-          checkZeros("the response", response.getPayload(), settings.responseSize());
-        } catch (StatusException | InteropCaseFailure e) {
-          failure = e instanceof StatusException s ? describe(s) : e.getMessage();
-        } finally {
-          if (channel != shared) {
-            channel.close();
-          }
-        }
-        Duration latency = Duration.ofNanos(System.nanoTime() - start);
-        if (failure == null && latency.compareTo(settings.maxAcceptableLatency()) > 0) {
-          failure = "took " + latency.toMillis() + " ms, more than the " + settings.maxAcceptableLatency().toMillis() + " ms allowed";
-        }
-        if (failure != null) {
-          failures.add("iteration " + i + ": " + failure);
-        }
-        done++;
-        long wait = earliestNext - System.nanoTime();
-        if (wait > 0) {
-          Thread.sleep(Duration.ofNanos(wait));
-        }
-      }
-      return new ThreadResult(done, failures);
-    }
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Requests and checks.
 
   /** A call that must fail. */
   @FunctionalInterface
@@ -569,7 +404,7 @@ final class InteropCases {
     return BoolValue.newBuilder().setValue(value).build();
   }
 
-  private static Payload zeros(int size) {
+  static Payload zeros(int size) {
     return Payload.newBuilder().setBody(ByteString.copyFrom(new byte[size])).build();
   }
 
@@ -627,9 +462,5 @@ final class InteropCases {
       out.append(String.format(Locale.ROOT, "%02x", b));
     }
     return out.toString();
-  }
-
-  private static String oneLine(TestOrcaReport report) {
-    return com.google.protobuf.TextFormat.printer().emittingSingleLine(true).printToString(report);
   }
 }
