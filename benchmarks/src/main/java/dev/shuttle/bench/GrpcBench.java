@@ -54,15 +54,16 @@ public final class GrpcBench {
 
   static final String USAGE =
       """
-      usage: bench-grpc-bench [--duration-seconds N] [--warmup-seconds N] [--smoke] [--help]
+      usage: bench-grpc-bench [--duration-seconds N] [--warmup-seconds N] [--smoke] [--results FILE] [--help]
       Each Greeter server (Shuttle, grpc-java default executor, grpc-java directExecutor) runs in a
       JVM of its own pinned to CPU 0; h2load on CPU 1 drives helloworld.Greeter/SayHello with a
       100-byte name at each setting (c=4 m=64, c=256 m=100). Needs h2load (nghttp2-client) and taskset.
         --duration-seconds N  measured seconds per run (default 10)
         --warmup-seconds N    h2load warm-up seconds before each measurement (default 5; 0: none)
-        --smoke               one second of each, to check that everything runs""";
+        --smoke               one second of each, to check that everything runs
+        --results FILE        also append the numbers to FILE for bin/bench-report""";
 
-  record Options(int durationSeconds, int warmupSeconds) {}
+  record Options(int durationSeconds, int warmupSeconds, Path resultsFile) {}
 
   /** One server's outcome: its gRPC check and requests/s per setting (absent: the run failed). */
   static final class Result {
@@ -125,6 +126,7 @@ public final class GrpcBench {
         results.add(bench.measure(impl));
       }
       bench.print(results, out);
+      bench.record(results, Results.appendingTo(options.resultsFile()));
       out.flush();
       return results.stream().allMatch(r -> r.checkPassed && r.problems.isEmpty()) ? 0 : 1;
     } finally {
@@ -136,6 +138,7 @@ public final class GrpcBench {
     int duration = 10;
     int warmup = 5;
     boolean smoke = false;
+    Path resultsFile = null;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String value = null;
@@ -149,6 +152,15 @@ public final class GrpcBench {
           return null;
         }
         case "--smoke" -> smoke = true;
+        case "--results" -> {
+          if (value == null) {
+            if (i + 1 >= args.length) {
+              throw new IllegalArgumentException(arg + " needs a file");
+            }
+            value = args[++i];
+          }
+          resultsFile = Path.of(value);
+        }
         case "--duration-seconds", "--warmup-seconds" -> {
           if (value == null) {
             if (i + 1 >= args.length) {
@@ -174,7 +186,7 @@ public final class GrpcBench {
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
-    return smoke ? new Options(1, 1) : new Options(duration, warmup);
+    return smoke ? new Options(1, 1, resultsFile) : new Options(duration, warmup, resultsFile);
   }
 
   /** The gRPC length-prefixed message: not compressed, 4-byte big-endian length, the message. */
@@ -400,6 +412,18 @@ public final class GrpcBench {
     for (Result r : results) {
       for (String problem : r.problems) {
         out.println("problem: " + label(r.impl) + ": " + problem);
+      }
+    }
+  }
+
+  private void record(List<Result> results, Results sink) {
+    for (Result r : results) {
+      for (Setting s : SETTINGS) {
+        Double rps = r.requestsPerSecond.get(s);
+        if (rps != null) {
+          sink.add("Unary server throughput (h2load, one CPU)", s.label(), "requests/s",
+              Results.Better.HIGHER, label(r.impl), rps, 2.0);
+        }
       }
     }
   }
