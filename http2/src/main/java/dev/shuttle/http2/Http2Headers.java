@@ -11,6 +11,8 @@ import java.util.Arrays;
 public final class Http2Headers implements HeaderSink {
   private String[] fields; // name, value, name, value, ...
   private int size;
+  // Bit i: field i passed FieldSyntax when the decoder took it from a table (first 64 fields).
+  private long wellFormed;
 
   public Http2Headers() {
     this(8);
@@ -36,6 +38,15 @@ public final class Http2Headers implements HeaderSink {
     add(name, value);
   }
 
+  /** Adds a decoded field and remembers whether the decoder found it well-formed. */
+  @Override
+  public void onHeader(String name, String value, boolean wellFormed) {
+    if (wellFormed && size < Long.SIZE) {
+      this.wellFormed |= 1L << size;
+    }
+    add(name, value);
+  }
+
   public int size() {
     return size;
   }
@@ -46,6 +57,14 @@ public final class Http2Headers implements HeaderSink {
 
   public String value(int index) {
     return fields[checkIndex(index) * 2 + 1];
+  }
+
+  /**
+   * Whether field {@code index} is known to pass {@link dev.shuttle.http2.hpack.FieldSyntax}'s
+   * character rules; false means unknown, and the field needs checking.
+   */
+  boolean isWellFormed(int index) {
+    return index < Long.SIZE && (wellFormed & (1L << checkIndex(index))) != 0;
   }
 
   /** The first value of {@code name}, or {@code null}. */

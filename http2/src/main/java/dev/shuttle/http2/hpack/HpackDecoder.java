@@ -29,6 +29,9 @@ public final class HpackDecoder {
   // Dynamic table: ring buffer, newest entry at (tail - 1), HPACK dynamic index i at (tail - i).
   private String[] names = new String[16];
   private String[] values = new String[16];
+  // FieldSyntax's verdict on each entry, taken when it was added: a field repeated by index is
+  // scanned once per connection, not once per block.
+  private boolean[] wellFormed = new boolean[16];
   private int tail;
   private int count;
   private int tableSize;
@@ -81,6 +84,7 @@ public final class HpackDecoder {
         int b = buf[pos] & 0xFF;
         String name;
         String value;
+        boolean checked;
         if (b >= 0x80) { // indexed field
           int index = readInt(7);
           if (index == 0) {
@@ -89,16 +93,19 @@ public final class HpackDecoder {
           if (index <= StaticTable.LENGTH) {
             name = StaticTable.NAMES[index];
             value = StaticTable.VALUES[index];
+            checked = STATIC_WELL_FORMED[index];
           } else {
             int slot = dynamicSlot(index);
             name = names[slot];
             value = values[slot];
+            checked = wellFormed[slot];
           }
         } else if (b >= 0x40) { // literal with incremental indexing
           int index = readInt(6);
           name = index == 0 ? readString() : nameAt(index);
           value = readString();
-          add(name, value);
+          checked = FieldSyntax.isWellFormed(name, value);
+          add(name, value, checked);
         } else if (b >= 0x20) {
           throw new HpackException("dynamic table size update after the first header field");
         } else { // literal without indexing (0000) or never indexed (0001)
@@ -112,10 +119,11 @@ public final class HpackDecoder {
           }
           name = index == 0 ? readString() : nameAt(index);
           value = readString();
+          checked = false; // seen once: the sink checks it, no need to do it twice
         }
         listSize += (long) name.length() + value.length() + ENTRY_OVERHEAD;
         if (listSize <= limit) {
-          sink.onHeader(name, value);
+          sink.onHeader(name, value, checked);
         }
       }
       if (listSize > limit) {
@@ -252,7 +260,7 @@ public final class HpackDecoder {
     return (tail - i) & (names.length - 1);
   }
 
-  private void add(String name, String value) {
+  private void add(String name, String value, boolean checked) {
     long entrySize = (long) name.length() + value.length() + ENTRY_OVERHEAD;
     if (entrySize > tableMaxSize) {
       evictUntil(0); // RFC 7541 4.4: an entry larger than the table empties it
@@ -265,6 +273,7 @@ public final class HpackDecoder {
     int slot = tail;
     names[slot] = name;
     values[slot] = value;
+    wellFormed[slot] = checked;
     tail = (tail + 1) & (names.length - 1);
     count++;
     tableSize += (int) entrySize;
@@ -285,15 +294,27 @@ public final class HpackDecoder {
     int n = names.length;
     String[] newNames = new String[n * 2];
     String[] newValues = new String[n * 2];
+    boolean[] newWellFormed = new boolean[n * 2];
     // Full ring: the oldest entry is at tail; unroll it to start at 0.
     int first = n - tail;
     System.arraycopy(names, tail, newNames, 0, first);
     System.arraycopy(names, 0, newNames, first, tail);
     System.arraycopy(values, tail, newValues, 0, first);
     System.arraycopy(values, 0, newValues, first, tail);
+    System.arraycopy(wellFormed, tail, newWellFormed, 0, first);
+    System.arraycopy(wellFormed, 0, newWellFormed, first, tail);
     names = newNames;
     values = newValues;
+    wellFormed = newWellFormed;
     tail = n;
+  }
+
+  private static final boolean[] STATIC_WELL_FORMED = new boolean[StaticTable.LENGTH + 1];
+
+  static {
+    for (int i = 1; i <= StaticTable.LENGTH; i++) {
+      STATIC_WELL_FORMED[i] = FieldSyntax.isWellFormed(StaticTable.NAMES[i], StaticTable.VALUES[i]);
+    }
   }
 
   private static int requireNonNegative(int value, String what) {

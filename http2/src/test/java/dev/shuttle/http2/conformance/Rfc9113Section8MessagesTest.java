@@ -121,6 +121,30 @@ class Rfc9113Section8MessagesTest extends ConformanceTest {
     assertTrue(body.contains("x-test: a b\tc \u00e9\n"), body);
   }
 
+  /**
+   * RFC 9113 8.2.1 with RFC 7541 6.1: a field is checked however it arrives. One that entered the
+   * dynamic table in a malformed request is malformed again each time a later request repeats it
+   * by index, while a well-formed entry repeated by index is served.
+   */
+  @ParameterizedTest(name = "{0}: \"{1}\"")
+  @CsvSource({"X-Upper, ok", "x-edge, 'trailing '", "x:colon, ok"})
+  void aMalformedFieldRepeatedFromTheDynamicTableIsStillMalformed(String name, String value) throws Exception {
+    int firstDynamic = Hpack.STATIC_TABLE_LENGTH + 1;
+    H2Client client = handshake();
+    client.send(Wire.headers(1, END_STREAM | END_HEADERS, Hpack.block().raw(block(get())).incremental(name, value).bytes()));
+    client.expectRstStream(1, PROTOCOL_ERROR);
+    client.send(Wire.headers(3, END_STREAM | END_HEADERS, Hpack.block().raw(block(get())).indexed(firstDynamic).bytes()));
+    client.expectRstStream(3, PROTOCOL_ERROR);
+    client.send(Wire.headers(5, END_STREAM | END_HEADERS,
+        Hpack.block().raw(block(get())).incremental("x-good", "fine").bytes()));
+    assertTrue(client.expectResponse(5).bodyText().contains("x-good: fine\n"));
+    client.send(Wire.headers(7, END_STREAM | END_HEADERS, Hpack.block().raw(block(get())).indexed(firstDynamic).bytes()));
+    assertTrue(client.expectResponse(7).bodyText().contains("x-good: fine\n"));
+    client.send(Wire.headers(9, END_STREAM | END_HEADERS, Hpack.block().raw(block(get())).indexed(firstDynamic + 1).bytes()));
+    client.expectRstStream(9, PROTOCOL_ERROR);
+    client.expectNothingElse();
+  }
+
   // ---------------------------------------------------------------------------------------------
   // 8.2.2 Connection-specific fields (RFC 7540 8.1.2.2)
 

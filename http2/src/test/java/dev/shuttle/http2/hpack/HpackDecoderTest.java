@@ -474,4 +474,43 @@ class HpackDecoderTest {
     assertThrows(
         IndexOutOfBoundsException.class, () -> newDecoder().decode(new byte[4], 2, 3, (n, v) -> {}));
   }
+
+  /** A field taken from a table carries the syntax verdict its entry got once, when it was added. */
+  @Test
+  void fieldsFromTheTablesCarryTheirSyntaxVerdictAndLiteralsAreLeftToTheSink() throws Exception {
+    HpackDecoder decoder = new HpackDecoder(HpackDecoder.DEFAULT_HEADER_TABLE_SIZE, UNLIMITED);
+    List<String> seen = new ArrayList<>();
+    HeaderSink sink = new HeaderSink() {
+      @Override
+      public void onHeader(String name, String value) {
+        throw new AssertionError("the decoder reports the verdict");
+      }
+
+      @Override
+      public void onHeader(String name, String value, boolean wellFormed) {
+        seen.add(name + "=" + value + ":" + wellFormed);
+      }
+    };
+    // Static :method GET; literals with indexing "x-ok: fine" and "X-Bad: v"; a literal without
+    // indexing "x-lit: v"; then both dynamic entries by index (62 = newest = X-Bad).
+    byte[] first = hex("82 4004 782d 6f6b 0466 696e 65 4005 582d 4261 6401 76 0005 782d 6c69 7401 76");
+    decoder.decode(first, 0, first.length, sink);
+    byte[] second = hex("bf be");
+    decoder.decode(second, 0, second.length, sink);
+    assertEquals(List.of(":method=GET:true", "x-ok=fine:true", "X-Bad=v:false", "x-lit=v:false",
+        "x-ok=fine:true", "X-Bad=v:false"), seen);
+
+    // The verdicts follow their entries when the table's ring grows past its first 16 slots.
+    seen.clear();
+    StringBuilder many = new StringBuilder();
+    for (int i = 0; i < 20; i++) {
+      many.append(i % 2 == 0 ? "4003 782d 61" : "4003 582d 41").append(String.format("01 %02x ", 'a' + i));
+    }
+    byte[] grow = hex(many.toString());
+    decoder.decode(grow, 0, grow.length, sink);
+    seen.clear();
+    byte[] back = hex("be bf"); // 62: the last added (i = 19, "X-A"), 63: the one before ("x-a")
+    decoder.decode(back, 0, back.length, sink);
+    assertEquals(List.of("X-A=t:false", "x-a=s:true"), seen);
+  }
 }
