@@ -89,9 +89,18 @@ public final class Http2Stream {
     connection.writes.writeData(this, data, offset, length, endStream);
   }
 
-  /** Sends what this connection has queued, on this thread unless another is already writing. */
+  /**
+   * Sends what this connection has queued: on this thread when this is the connection's only
+   * busy stream and nobody else is writing, otherwise by the connection's writer, together with
+   * what the other streams queue meanwhile.
+   */
   public void flush() {
-    connection.writes.flush();
+    connection.writes.flush(this);
+  }
+
+  /** Whether this peer stream is still counted against our MAX_CONCURRENT_STREAMS. */
+  boolean holdsSlot() {
+    return slotClaims > 0;
   }
 
   /** Has what is queued sent without blocking this thread; for callers that must not block. */

@@ -25,7 +25,8 @@ final class StreamRegistry {
   private final RecentIds recentlyClosed;
   private int nextLocalId;
   private int lastPeerId;
-  private int openLocal;
+  /** Written under the connection's lock; volatile for {@link #othersBusy}, which reads it without. */
+  private volatile int openLocal;
   /** Changed without the connection's lock when a handler frees its stream's slot. */
   private final AtomicInteger peerSlots = new AtomicInteger();
 
@@ -78,6 +79,18 @@ final class StreamRegistry {
 
   int openLocal() {
     return openLocal;
+  }
+
+  /**
+   * Whether streams other than {@code stream} are in progress: for a stream of ours, other open
+   * streams of ours; for the peer's, other peer streams holding a slot (open, or held while their
+   * handler runs). Read without the lock: a hint for batching writes, not a count to rely on.
+   */
+  boolean othersBusy(Http2Stream stream) {
+    if (isLocal(stream.id)) {
+      return openLocal - (stream.state == StreamState.CLOSED ? 0 : 1) > 0;
+    }
+    return peerSlots.get() - (stream.holdsSlot() ? 1 : 0) > 0;
   }
 
   /** Peer streams that are open, or closed but still held by the layer above. */

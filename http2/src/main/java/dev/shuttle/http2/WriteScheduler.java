@@ -21,11 +21,13 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Any thread queues into a lock-free inbox. One thread at a time drains: it sorts the inbox
  * into a control lane and a lane per stream (structures only the draining thread touches), then
- * writes as few socket writes as it can. An application thread that flushes drains by itself
- * when nobody else is writing (no thread hop on the hot path); if another thread is writing, that
- * thread takes its frames. The connection's reader never writes to the socket (a peer that does
- * not read would then stop us reading it, and both sides would wait on each other): its flushes
- * go to a helper virtual thread.
+ * writes as few socket writes as it can. {@link #flush()} drains on the caller's thread when
+ * nobody else is writing (no thread hop for a lone call); if another thread is writing, that
+ * thread takes its frames. {@link #flushAsync()} leaves the writing to a helper virtual thread,
+ * which lets the threads runnable at that moment queue their frames first, so that many streams'
+ * frames share one socket write. The connection's reader only ever flushes that way (a peer that
+ * does not read would otherwise stop us reading it, and both sides would wait on each other), and
+ * so does a stream's owner while other streams are busy ({@link StreamWrites#flush}).
  *
  * <p>A reset stream's frames still queued are dropped when the drain reaches its reset, and
  * their DATA's flow-control credit goes back to the connection ({@link Events#onDataDropped});
@@ -279,7 +281,10 @@ final class WriteScheduler {
     }
   }
 
-  /** Like {@link #flush()} but never blocks: the helper thread does the writing. */
+  /**
+   * Like {@link #flush()} but never blocks: the helper thread does the writing, after the threads
+   * runnable now have had their turn to queue more.
+   */
   void flushAsync() {
     if (writing.compareAndSet(false, true)) {
       helperWanted = true;
@@ -294,6 +299,10 @@ final class WriteScheduler {
         continue;
       }
       helperWanted = false;
+      // Let the threads that are runnable now go first: they are most often handlers about to
+      // queue their answers, and the drain then puts them all in one socket write. Unparking
+      // alone would not do it: the scheduler runs the thread just unparked ahead of them.
+      Thread.yield();
       drain();
     }
   }
