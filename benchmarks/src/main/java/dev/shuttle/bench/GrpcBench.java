@@ -60,7 +60,7 @@ public final class GrpcBench {
       100-byte name at each setting (c=4 m=64, c=256 m=100). Needs h2load (nghttp2-client) and taskset.
         --duration-seconds N  measured seconds per run (default 10)
         --warmup-seconds N    h2load warm-up seconds before each measurement (default 5; 0: none)
-        --smoke               one second of each, to check that everything runs
+        --smoke               1 s warm-up and 2 s measured, to check that everything runs
         --results FILE        also append the numbers to FILE for bin/bench-report""";
 
   record Options(int durationSeconds, int warmupSeconds, Path resultsFile) {}
@@ -186,7 +186,7 @@ public final class GrpcBench {
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
-    return smoke ? new Options(1, 1, resultsFile) : new Options(duration, warmup, resultsFile);
+    return smoke ? new Options(2, 1, resultsFile) : new Options(duration, warmup, resultsFile);
   }
 
   /** The gRPC length-prefixed message: not compressed, 4-byte big-endian length, the message. */

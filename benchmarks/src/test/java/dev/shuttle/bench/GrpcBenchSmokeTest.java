@@ -27,10 +27,12 @@ class GrpcBenchSmokeTest {
     assumeTrue(GrpcBench.onPath("taskset") != null, "taskset is not installed: skipping the benchmark smoke run");
 
     Path stderr = Files.createTempFile("grpc-bench-smoke", ".err");
+    Path results = Files.createTempFile("grpc-bench-smoke", ".tsv");
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(GrpcBench.serverJvmFlags());
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), GrpcBench.class.getName(), "--smoke"));
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), GrpcBench.class.getName(), "--smoke",
+        "--results", results.toString()));
     Process bench = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
     String table;
     int exit;
@@ -62,6 +64,11 @@ class GrpcBenchSmokeTest {
     }
     assertTrue(table.contains("Shuttle / grpc-java (default executor)"), table);
     assertTrue(table.contains("Shuttle / grpc-java (directExecutor)"), table);
+
+    List<Results.Row> rows = Results.read(results);
+    Files.deleteIfExists(results);
+    assertEquals(Impl.values().length * GrpcBench.SETTINGS.size(), rows.size(), "a results row per server and setting: " + rows);
+    assertEquals(GrpcBench.SETTINGS.size(), Report.compare(rows).size(), "a comparison per setting: " + rows);
   }
 
   private static String tail(Path file) throws IOException {
