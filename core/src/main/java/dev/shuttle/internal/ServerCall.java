@@ -1,8 +1,6 @@
 package dev.shuttle.internal;
 
 import dev.shuttle.BidiStreamingHandler;
-import dev.shuttle.CompressionRegistry;
-import dev.shuttle.Compressor;
 import dev.shuttle.Deadline;
 import dev.shuttle.ClientStreamingHandler;
 import dev.shuttle.Metadata;
@@ -34,8 +32,9 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One RPC on the server: receives the request stream from the reader thread, runs the handler on
- * its own thread, and writes the response. It is also the handler's {@link ServerContext}, its
- * request {@link StreamSource} and its response {@link StreamSink}.
+ * its own thread, and decides how the call ends; its {@link ServerResponse} writes the answer. It
+ * is also the handler's {@link ServerContext}, its request {@link StreamSource} and its response
+ * {@link StreamSink}.
  *
  * <p>When the client sends one message (unary and server-streaming), the handler starts only
  * once that message and the end of the request are in, so it never waits for input.
@@ -76,20 +75,8 @@ public final class ServerCall<Req, Resp>
   /** The handler runs on after the call ended, its stream's slot given back (ConnectionCalls). */
   private boolean lingering;
 
-  /** Serializes the response: headers, messages, then the status, from whichever thread ends it. */
-  private final ReentrantLock writeLock = new ReentrantLock();
-  /** A message write under writeLock is in progress, perhaps waiting for the peer's window. */
-  private volatile boolean writingMessage;
-  // Guarded by writeLock.
-  private boolean headersSent;
-  private boolean closed;
-  private Metadata responseHeaders;
-  private Metadata responseTrailers;
+  private final ServerResponse<Resp> response;
   private final ServerCallSettings settings;
-  /** What the client reads ({@code grpc-accept-encoding}): compression it did not list is not used. */
-  private final String clientAcceptEncoding;
-  private volatile Compressor responseCompressor;
-  private volatile boolean compressMessages = true;
   private volatile boolean lastReceivedCompressed;
   /** The status a call failed for the client's bad input must be answered with; null otherwise. */
   private volatile Status failStatus;
@@ -122,7 +109,7 @@ public final class ServerCall<Req, Resp>
     this.messages = new InboundMessages(settings.maxInboundMessageSize(), connectionCalls.budget());
     this.connectionCalls = connectionCalls;
     this.settings = settings;
-    this.clientAcceptEncoding = acceptEncoding;
+    this.response = new ServerResponse<>(stream, descriptor, settings.compression(), acceptEncoding, new End());
     messages.setEncoding(encoding, settings.compression());
   }
 
@@ -237,22 +224,7 @@ public final class ServerCall<Req, Resp>
     if (!endEarly(status, true)) {
       return;
     }
-    // The handler may be writing (even blocked on flow control): answer only if it is not.
-    if (writeLock.tryLock()) {
-      try {
-        if (!closed) {
-          closed = true;
-          writeStatus(status, new Metadata(), false);
-        }
-      } finally {
-        writeLock.unlock();
-      }
-    } else if (writingMessage) {
-      // Only a reset wakes a write that waits for the peer's window.
-      stream.cancel();
-    }
-    // Otherwise the handler, just woken, holds the lock to end the call, and close() sends the
-    // status owed; a reset now would drop those trailers from the write queue.
+    response.answerEarly(status);
   }
 
   /** Cancels the call (client reset, connection lost, or deadline); the handler sees it. */
@@ -383,12 +355,12 @@ public final class ServerCall<Req, Resp>
     leaveHandler();
     try {
       if (single != null) {
-        respond(single);
+        response.respond(single);
       } else {
-        close(status, trailers);
+        response.close(status, trailers);
       }
     } catch (StatusException e) {
-      close(e.status(), e.trailers());
+      response.close(e.status(), e.trailers());
     }
   }
 
@@ -441,122 +413,6 @@ public final class ServerCall<Req, Resp>
     return request;
   }
 
-  /** Sends the single response and OK in one flush. */
-  private void respond(Resp response) {
-    byte[] bytes = serialize(response);
-    writeLock.lock();
-    try {
-      if (closed || cancelStatus() != null) {
-        // The call ended while the handler ran (reset, or answered for its deadline): the
-        // response has nobody to go to; close() sends whatever status is still owed.
-        close(Status.OK, null);
-        return;
-      }
-      sendHeadersIfNeeded();
-      writeMessage(bytes);
-      closed = true;
-      writeStatus(Status.OK, responseTrailers, true);
-    } catch (StreamClosedException e) {
-      closed = true; // the client is gone; nothing to tell it
-    } catch (InterruptedException e) {
-      // Interrupted after the handler returned: nobody waits for this answer any more.
-      closed = true;
-      stream.cancel();
-      Thread.currentThread().interrupt();
-    } finally {
-      writeLock.unlock();
-    }
-  }
-
-  /** Writes one framed message, noting while it may wait for the peer's window; holds writeLock. */
-  private void writeMessage(byte[] bytes) throws StreamClosedException, InterruptedException {
-    writingMessage = true;
-    try {
-      MessageFramer.write(stream, bytes, false);
-    } finally {
-      writingMessage = false;
-    }
-  }
-
-  private void close(Status status, Metadata trailers) {
-    writeLock.lock();
-    try {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      if (cancelStatus != null) {
-        // Cancelled: the stream is reset, nothing to say. Ended for bad input or the deadline: the
-        // answer is still owed (answerEarly() leaves it to us when we held the write lock).
-        Status owed = failStatus;
-        if (owed != null) {
-          writeStatus(owed, new Metadata(), true);
-        }
-        return;
-      }
-      Metadata all = responseTrailers;
-      if (trailers != null && !trailers.isEmpty()) {
-        all = all == null ? trailers : new Metadata(all).merge(trailers);
-      }
-      writeStatus(status, all, true);
-    } finally {
-      writeLock.unlock();
-    }
-  }
-
-  /** Writes the final status, as trailers or as a trailers-only response; holds writeLock. */
-  private void writeStatus(Status status, Metadata trailers, boolean blockingFlush) {
-    try {
-      if (!headersSent) {
-        Metadata all = responseHeaders == null ? new Metadata() : new Metadata(responseHeaders);
-        if (trailers != null) {
-          all.merge(trailers);
-        }
-        headersSent = true;
-        stream.writeTrailersOnly(status, all);
-      } else {
-        stream.writeTrailers(status, trailers);
-      }
-    } catch (StreamClosedException e) {
-      return; // the client is gone
-    }
-    if (blockingFlush) {
-      stream.flush();
-    } else {
-      stream.flushAsync();
-    }
-  }
-
-  private void sendHeadersIfNeeded() throws StreamClosedException {
-    if (headersSent) {
-      return;
-    }
-    headersSent = true;
-    Compressor compressor = responseCompressor;
-    stream.writeHeaders(responseHeaders, compressor == null ? null : compressor.encoding());
-  }
-
-  private void checkWritable() {
-    if (closed) {
-      throw new IllegalStateException("the call has already ended");
-    }
-    Status cancelled = cancelStatus();
-    if (cancelled != null) {
-      throw new StatusException(cancelled);
-    }
-  }
-
-  private byte[] serialize(Resp response) {
-    try {
-      return MessageFramer.frame(descriptor.responseMarshaller(), response, compressMessages ? responseCompressor : null);
-    } catch (StatusException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "could not serialize response of " + descriptor.fullName(), e);
-      throw new StatusException(Status.INTERNAL.withDescription("could not serialize response"));
-    }
-  }
-
   private Status cancelStatus() {
     lock.lock();
     try {
@@ -571,24 +427,7 @@ public final class ServerCall<Req, Resp>
 
   @Override
   public void send(Resp message) {
-    byte[] bytes = serialize(message);
-    writeLock.lock();
-    try {
-      checkWritable();
-      sendHeadersIfNeeded();
-      writeMessage(bytes);
-    } catch (StreamClosedException e) {
-      Status cancelled = cancelStatus();
-      throw new StatusException(cancelled != null ? cancelled : Status.CANCELLED.withDescription("stream closed"));
-    } catch (InterruptedException e) {
-      // Most often the call's own cancellation; the flag stays for the handler to see.
-      Thread.currentThread().interrupt();
-      Status cancelled = cancelStatus();
-      throw new StatusException(cancelled != null ? cancelled : Status.CANCELLED.withDescription("interrupted"));
-    } finally {
-      writeLock.unlock();
-    }
-    stream.flush();
+    response.send(message);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -665,27 +504,12 @@ public final class ServerCall<Req, Resp>
 
   @Override
   public void setCompression(String encoding) {
-    Compressor compressor = settings.compression().compressor(encoding);
-    if (encoding != null && !encoding.equals(CompressionRegistry.IDENTITY) && compressor == null) {
-      throw new IllegalArgumentException("no compressor registered for " + encoding);
-    }
-    writeLock.lock();
-    try {
-      // The encoding is announced in the response headers; messages compressed after them would
-      // reach a client that cannot read them.
-      if (headersSent) {
-        throw new IllegalStateException("setCompression after the response headers were sent (the first message)");
-      }
-      // Only what the client says it reads: otherwise the response goes uncompressed.
-      responseCompressor = CompressionRegistry.accepts(clientAcceptEncoding, encoding) ? compressor : null;
-    } finally {
-      writeLock.unlock();
-    }
+    response.setCompression(encoding);
   }
 
   @Override
   public void setMessageCompression(boolean compress) {
-    compressMessages = compress;
+    response.setMessageCompression(compress);
   }
 
   @Override
@@ -741,28 +565,12 @@ public final class ServerCall<Req, Resp>
 
   @Override
   public Metadata responseHeaders() {
-    writeLock.lock();
-    try {
-      if (responseHeaders == null) {
-        responseHeaders = new Metadata();
-      }
-      return responseHeaders;
-    } finally {
-      writeLock.unlock();
-    }
+    return response.headers();
   }
 
   @Override
   public Metadata responseTrailers() {
-    writeLock.lock();
-    try {
-      if (responseTrailers == null) {
-        responseTrailers = new Metadata();
-      }
-      return responseTrailers;
-    } finally {
-      writeLock.unlock();
-    }
+    return response.trailers();
   }
 
   @Override
@@ -789,5 +597,18 @@ public final class ServerCall<Req, Resp>
   @Override
   public javax.net.ssl.SSLSession tlsSession() {
     return stream.tlsSession();
+  }
+
+  /** How the call ended, as its response needs to know. */
+  private final class End implements ServerResponse.CallEnd {
+    @Override
+    public Status cancelStatus() {
+      return ServerCall.this.cancelStatus();
+    }
+
+    @Override
+    public Status owedStatus() {
+      return failStatus;
+    }
   }
 }
