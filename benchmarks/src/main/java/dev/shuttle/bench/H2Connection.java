@@ -14,8 +14,6 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * One HTTP/2 connection of the load client, carrying one kind of unary gRPC call whose request and
@@ -79,7 +77,8 @@ final class H2Connection {
   private final ByteBuffer in = ByteBuffer.allocate(256 * 1024);
   private final ByteBuffer out = ByteBuffer.allocate(1 << 20);
   private final DefaultHttp2HeadersDecoder hpack = new DefaultHttp2HeadersDecoder(false);
-  private final Map<Integer, Stream> streams = new HashMap<>();
+  private final StreamTable streams = new StreamTable();
+  private final BlockCache blockMeanings = new BlockCache();
   private final LongQueue waiting = new LongQueue();
 
   private byte[] firstHeaderBlock;
@@ -97,16 +96,62 @@ final class H2Connection {
   private boolean writeInterest;
   private String failure;
 
-  /** One call's response as it arrives. */
+  /** One call's response as it arrives; the object is reused by later calls in the same slot. */
   private static final class Stream {
-    final long tag;
+    /** 0 while the slot is free (client streams are odd). */
+    int id;
+    long tag;
     int bodyBytes;
-    boolean bodyMatches = true;
-    boolean httpOk = true;
+    boolean bodyMatches;
+    boolean httpOk;
     boolean grpcOk;
 
-    Stream(long tag) {
+    void reset(int id, long tag) {
+      this.id = id;
       this.tag = tag;
+      bodyBytes = 0;
+      bodyMatches = true;
+      httpOk = true;
+      grpcOk = false;
+    }
+  }
+
+  /**
+   * Calls in flight by stream id, a reused slot per id modulo {@value #SLOTS}, so that the load
+   * client allocates nothing per call (its garbage collections would show in the latencies). A
+   * call whose slot is still taken by one 65536 streams older waits, as for a stream limit.
+   */
+  private static final class StreamTable {
+    private static final int SLOTS = 1 << 16;
+    private final Stream[] slots = new Stream[SLOTS];
+    private int size;
+
+    boolean isFree(int id) {
+      Stream s = slots[(id >>> 1) & (SLOTS - 1)];
+      return s == null || s.id == 0;
+    }
+
+    void put(int id, long tag) {
+      int i = (id >>> 1) & (SLOTS - 1);
+      if (slots[i] == null) {
+        slots[i] = new Stream();
+      }
+      slots[i].reset(id, tag);
+      size++;
+    }
+
+    Stream get(int id) {
+      Stream s = slots[(id >>> 1) & (SLOTS - 1)];
+      return s != null && s.id == id && id != 0 ? s : null;
+    }
+
+    void remove(Stream s) {
+      s.id = 0;
+      size--;
+    }
+
+    int size() {
+      return size;
     }
   }
 
@@ -167,7 +212,7 @@ final class H2Connection {
   }
 
   private boolean canSend() {
-    return ready && failure == null && streams.size() < maxConcurrentStreams
+    return ready && failure == null && streams.size() < maxConcurrentStreams && streams.isFree(nextStreamId)
         && sendWindow >= request.length && out.remaining() >= 18 + headerBlock.length + firstHeaderBlock.length + request.length;
   }
 
@@ -181,7 +226,7 @@ final class H2Connection {
     frameHeader(request.length, DATA, END_STREAM, id);
     out.put(request);
     sendWindow -= request.length;
-    streams.put(id, new Stream(tag));
+    streams.put(id, tag);
   }
 
   private void sendWaiting() {
@@ -252,8 +297,9 @@ final class H2Connection {
       case HEADERS -> headers(flags, stream, a, off, length);
       case CONTINUATION -> continuation(flags, stream, a, off, length);
       case RST_STREAM -> {
-        Stream s = streams.remove(stream);
+        Stream s = streams.get(stream);
         if (s != null) {
+          streams.remove(s);
           listener.done(s.tag, false);
           sendWaiting();
         }
@@ -344,37 +390,177 @@ final class H2Connection {
     }
   }
 
-  /** Every block is decoded, even one for a stream we gave up on: the HPACK table depends on all of them. */
+  /** What a header block says, as bits: */
+  private static final int HTTP_STATUS_NOT_200 = 1;
+  private static final int HAS_GRPC_STATUS = 2;
+  private static final int GRPC_STATUS_OK = 4;
+
+  /**
+   * Every block is decoded, even one for a stream we gave up on: the HPACK table depends on all of
+   * them. A block that leaves the table as it is (in steady state, every block of both servers)
+   * means what it meant last time, so its meaning comes from a cache keyed by its bytes, emptied
+   * whenever a block changes the table: no decoding, no garbage per response.
+   */
   private void headerBlock(int stream, byte[] a, int off, int length, boolean endStream) {
-    Http2Headers headers;
-    try {
-      headers = hpack.decodeHeaders(stream, Unpooled.wrappedBuffer(a, off, length));
-    } catch (Http2Exception e) {
-      fail("HPACK decoding failed: " + e.getMessage());
-      return;
+    boolean leavesTable = leavesTableAlone(a, off, length);
+    int meaning = leavesTable ? blockMeanings.get(a, off, length) : -1;
+    if (meaning < 0) {
+      Http2Headers headers;
+      try {
+        headers = hpack.decodeHeaders(stream, Unpooled.wrappedBuffer(a, off, length));
+      } catch (Http2Exception e) {
+        fail("HPACK decoding failed: " + e.getMessage());
+        return;
+      }
+      meaning = 0;
+      CharSequence httpStatus = headers.status();
+      if (httpStatus != null && !"200".contentEquals(httpStatus)) {
+        meaning |= HTTP_STATUS_NOT_200;
+      }
+      CharSequence grpcStatus = headers.get("grpc-status");
+      if (grpcStatus != null) {
+        meaning |= HAS_GRPC_STATUS | ("0".contentEquals(grpcStatus) ? GRPC_STATUS_OK : 0);
+      }
+      if (leavesTable) {
+        blockMeanings.put(a, off, length, meaning);
+      } else {
+        blockMeanings.clear();
+      }
     }
     Stream s = streams.get(stream);
     if (s == null) {
       return;
     }
-    CharSequence httpStatus = headers.status();
-    if (httpStatus != null && !"200".contentEquals(httpStatus)) {
+    if ((meaning & HTTP_STATUS_NOT_200) != 0) {
       s.httpOk = false;
     }
-    CharSequence grpcStatus = headers.get("grpc-status");
-    if (grpcStatus != null) {
-      s.grpcOk = "0".contentEquals(grpcStatus);
+    if ((meaning & HAS_GRPC_STATUS) != 0) {
+      s.grpcOk = (meaning & GRPC_STATUS_OK) != 0;
     }
     if (endStream) {
       end(stream);
     }
   }
 
+  /**
+   * True when the block has no representation that changes the dynamic table: only indexed fields
+   * and literals without or never indexing (RFC 7541 §6.1, §6.2.2, §6.2.3); false for an indexed
+   * literal, a table size update or a block that does not parse (the decoder then says why).
+   */
+  static boolean leavesTableAlone(byte[] a, int off, int length) {
+    int p = off;
+    int end = off + length;
+    while (p < end) {
+      int b = a[p] & 0xff;
+      if ((b & 0x80) != 0) {
+        p = skipInteger(a, p, end, 7);
+      } else if ((b & 0x60) != 0) {
+        return false; // 01xxxxxx literal with incremental indexing, 001xxxxx size update
+      } else {
+        boolean newName = (b & 0x0f) == 0;
+        p = skipInteger(a, p, end, 4);
+        if (newName && p >= 0) {
+          p = skipString(a, p, end);
+        }
+        if (p >= 0) {
+          p = skipString(a, p, end);
+        }
+      }
+      if (p < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The position after an RFC 7541 §5.1 integer with an N-bit prefix at {@code p}, or -1. */
+  private static int skipInteger(byte[] a, int p, int end, int prefixBits) {
+    int max = (1 << prefixBits) - 1;
+    if ((a[p++] & max) < max) {
+      return p;
+    }
+    while (p < end) {
+      if ((a[p++] & 0x80) == 0) {
+        return p;
+      }
+    }
+    return -1;
+  }
+
+  /** The position after an RFC 7541 §5.2 string literal at {@code p}, or -1. */
+  private static int skipString(byte[] a, int p, int end) {
+    if (p >= end) {
+      return -1;
+    }
+    long length = a[p++] & 0x7f;
+    if (length == 0x7f) {
+      for (int shift = 0; ; shift += 7) {
+        if (p >= end || shift > 28) {
+          return -1;
+        }
+        int c = a[p++] & 0xff;
+        length += (long) (c & 0x7f) << shift;
+        if ((c & 0x80) == 0) {
+          break;
+        }
+      }
+    }
+    return p + length <= end ? (int) (p + length) : -1;
+  }
+
   private void end(int stream) {
-    Stream s = streams.remove(stream);
-    listener.done(s.tag,
-        s.httpOk && s.grpcOk && s.bodyMatches && s.bodyBytes == expectedResponse.length);
+    Stream s = streams.get(stream);
+    long tag = s.tag;
+    boolean ok = s.httpOk && s.grpcOk && s.bodyMatches && s.bodyBytes == expectedResponse.length;
+    streams.remove(s);
+    listener.done(tag, ok);
     sendWaiting();
+  }
+
+  /** Meanings of header blocks that leave the HPACK table alone, by their bytes. */
+  private static final class BlockCache {
+    private static final int SIZE = 16;
+    private final byte[][] keys = new byte[SIZE][];
+    private final int[] meanings = new int[SIZE];
+    private int count;
+
+    private static int slot(byte[] a, int off, int length) {
+      int h = length;
+      for (int i = off; i < off + length; i++) {
+        h = 31 * h + a[i];
+      }
+      return (h ^ (h >>> 16)) & (SIZE - 1);
+    }
+
+    /** The meaning, or -1 when the block is not known. */
+    int get(byte[] a, int off, int length) {
+      for (int i = slot(a, off, length), n = 0; n < SIZE && keys[i] != null; i = (i + 1) & (SIZE - 1), n++) {
+        if (Arrays.equals(keys[i], 0, keys[i].length, a, off, off + length)) {
+          return meanings[i];
+        }
+      }
+      return -1;
+    }
+
+    void put(byte[] a, int off, int length, int meaning) {
+      if (count >= SIZE / 2) {
+        clear(); // a server that varies its blocks this much pays a decode per block instead
+      }
+      int i = slot(a, off, length);
+      while (keys[i] != null) {
+        i = (i + 1) & (SIZE - 1);
+      }
+      keys[i] = Arrays.copyOfRange(a, off, off + length);
+      meanings[i] = meaning;
+      count++;
+    }
+
+    void clear() {
+      if (count > 0) {
+        Arrays.fill(keys, null);
+        count = 0;
+      }
+    }
   }
 
   private void settings(byte[] a, int off, int length) {

@@ -10,7 +10,6 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -122,7 +121,8 @@ final class LoadClient implements AutoCloseable {
     }
   }
 
-  private String execute(String[] command) throws IOException {
+  /** Runs one command line, split into words, and returns its answer (without the {@code result } prefix). */
+  String execute(String[] command) throws IOException {
     if (broken != null) {
       throw new IOException("the client is unusable: " + broken);
     }
@@ -180,24 +180,23 @@ final class LoadClient implements AutoCloseable {
           throw new IOException(broken);
         }
       }
+      // The Consumer forms of select allocate nothing per round, unlike iterating selectedKeys.
       if (spin) {
-        selector.selectNow();
+        selector.selectNow(LoadClient::handle);
       } else {
         long millis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(r.wakeAt(now) - now));
-        selector.select(Math.min(millis, 100));
+        selector.select(LoadClient::handle, Math.min(millis, 100));
       }
-      Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
-      while (keys.hasNext()) {
-        SelectionKey key = keys.next();
-        keys.remove();
-        H2Connection c = (H2Connection) key.attachment();
-        if (key.isValid() && key.isReadable()) {
-          c.onReadable();
-        }
-        if (key.isValid() && key.isWritable()) {
-          c.flush();
-        }
-      }
+    }
+  }
+
+  private static void handle(SelectionKey key) {
+    H2Connection c = (H2Connection) key.attachment();
+    if (key.isValid() && key.isReadable()) {
+      c.onReadable();
+    }
+    if (key.isValid() && key.isWritable()) {
+      c.flush();
     }
   }
 

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Runs bin/bench-latency's program in --smoke mode and checks that its table is complete: every
- * server has its closed-loop peak and every open-loop level, with positive rates and percentiles
- * and no failed call. What the numbers are is never checked.
+ * server has its closed-loop peak and every open-loop level, with positive percentiles and no
+ * failed call. What the numbers are is never checked.
  */
 class LatencyBenchSmokeTest {
   @Test
@@ -30,8 +30,11 @@ class LatencyBenchSmokeTest {
         if (!load.equals(LatencyBench.PEAK)) {
           assertTrue(Double.parseDouble(numbers[0]) > 0, "offered rate of " + impl + " at " + load);
         }
-        for (int i = 1; i <= 5; i++) {
-          assertTrue(Double.parseDouble(numbers[i]) > 0, "positive numbers for " + impl + " at " + load + ": "
+        // A cold, crowded smoke run may complete nothing inside a half-second window (achieved 0),
+        // but every call due in it has a latency, even one never sent.
+        assertTrue(Double.parseDouble(numbers[1]) >= 0, "achieved rate of " + impl + " at " + load);
+        for (int i = 2; i <= 5; i++) {
+          assertTrue(Double.parseDouble(numbers[i]) > 0, "positive percentiles for " + impl + " at " + load + ": "
               + String.join(" ", numbers));
         }
         assertEquals("0", numbers[6], "failed calls of " + impl + " at " + load);
