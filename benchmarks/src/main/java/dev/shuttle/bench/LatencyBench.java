@@ -60,7 +60,7 @@ public final class LatencyBench {
         --results FILE        also append the numbers to FILE for bin/bench-report""";
 
   /** One load level's outcome, as the load client reported it. */
-  record Level(double offered, double achieved, long errors, long unsent, Latencies latencies) {
+  record Level(double offered, double achieved, long errors, long unsent, double lag99, Latencies latencies) {
     boolean saturated() {
       return unsent > 0 || achieved < 0.95 * offered;
     }
@@ -176,7 +176,8 @@ public final class LatencyBench {
             "closed " + OUTSTANDING_PER_CONNECTION + " " + closedWarmupMillis + " " + closedMillis,
             runTimeout(closedWarmupMillis + closedMillis)));
         double rate = Double.parseDouble(fields.get("rate"));
-        result.peak = new Level(Double.NaN, rate, Long.parseLong(fields.get("errors")), 0, Latencies.parse(fields));
+        result.peak = new Level(Double.NaN, rate, Long.parseLong(fields.get("errors")), 0, Double.NaN,
+            Latencies.parse(fields));
         progress.printf("  peak: %.0f calls/s%n", rate);
         if (impl == Impl.GRPC_JAVA_DIRECT) {
           reference = rate;
@@ -198,7 +199,8 @@ public final class LatencyBench {
               String.format(Locale.ROOT, "open %.1f %d %d", entry.getValue(), openWarmupMillis, openMillis),
               runTimeout(openWarmupMillis + openMillis)));
           Level level = new Level(Double.parseDouble(fields.get("offered")), Double.parseDouble(fields.get("achieved")),
-              Long.parseLong(fields.get("errors")), Long.parseLong(fields.get("unsent")), Latencies.parse(fields));
+              Long.parseLong(fields.get("errors")), Long.parseLong(fields.get("unsent")),
+              Double.parseDouble(fields.get("lag99")), Latencies.parse(fields));
           result.levels.put(entry.getKey(), level);
           progress.printf("  p50 %.0f µs, p99 %.0f µs%s%n", level.latencies().p50(), level.latencies().p99(),
               level.saturated() ? " (saturated)" : "");
@@ -254,8 +256,8 @@ public final class LatencyBench {
         GrpcBench.label(Impl.GRPC_JAVA_DIRECT), Double.isNaN(reference) ? "not measured" : String.format(Locale.ROOT, "%.0f", reference));
     out.println("Absolute numbers are this machine's; compare the ratios.");
     out.println();
-    out.printf("%-30s  %-24s  %10s  %10s  %9s  %9s  %9s  %9s  %7s%n", "server", "load", "offered/s", "achieved/s",
-        "p50 µs", "p99 µs", "p99.9 µs", "max µs", "errors");
+    out.printf("%-30s  %-24s  %10s  %10s  %9s  %9s  %9s  %9s  %7s  %9s%n", "server", "load", "offered/s", "achieved/s",
+        "p50 µs", "p99 µs", "p99.9 µs", "max µs", "errors", "lag99 µs");
     for (Result r : results) {
       if (!r.checkPassed) {
         out.printf("%-30s  gRPC check %s%n", GrpcBench.label(r.impl), r.check);
@@ -285,14 +287,16 @@ public final class LatencyBench {
       }
     }
     out.println("(peak/s above 1: Shuttle serves more; latency below 1: Shuttle answers sooner;");
-    out.println(" the 90 % of own peak rows compare each server near its own limit, at different offered rates)");
+    out.println(" the 90 % of own peak rows compare each server near its own limit, at different offered rates;");
+    out.println(" lag99: how late the load client started the calls, p99; large only when its CPU fell short or the");
+    out.println(" in-flight limit held calls back)");
     for (Result r : results) {
       for (String level : r.levels.keySet()) {
         Level l = r.levels.get(level);
         if (l.saturated() && !(r.impl == Impl.GRPC_JAVA_DIRECT && level.equals(NINETY_OWN))) {
-          out.printf(Locale.ROOT, "saturated: %s at %s: achieved %.0f of %.0f calls/s, %d calls never sent"
-              + " (their wait so far recorded): its latencies are lower bounds%n",
-              GrpcBench.label(r.impl), level, l.achieved(), l.offered(), l.unsent());
+          out.printf(Locale.ROOT, "saturated: %s at %s: achieved %.0f of %.0f calls/s%s%n",
+              GrpcBench.label(r.impl), level, l.achieved(), l.offered(), l.unsent() == 0 ? ""
+                  : ", " + l.unsent() + " calls never sent (the wait so far recorded: its latencies are lower bounds)");
         }
       }
       for (String problem : r.problems) {
@@ -316,9 +320,11 @@ public final class LatencyBench {
 
   private static String row(Impl impl, String load, Level level) {
     Latencies l = level.latencies();
-    return String.format(Locale.ROOT, "%-30s  %-24s  %10s  %10.0f  %9.0f  %9.0f  %9.0f  %9.0f  %7d%s",
+    return String.format(Locale.ROOT, "%-30s  %-24s  %10s  %10.0f  %9.0f  %9.0f  %9.0f  %9.0f  %7d  %9s%s",
         GrpcBench.label(impl), load, Double.isNaN(level.offered()) ? "-" : String.format(Locale.ROOT, "%.0f", level.offered()),
-        level.achieved(), l.p50(), l.p99(), l.p999(), l.max(), level.errors(), level.saturated() ? "  saturated" : "");
+        level.achieved(), l.p50(), l.p99(), l.p999(), l.max(), level.errors(),
+        Double.isNaN(level.lag99()) ? "-" : String.format(Locale.ROOT, "%.0f", level.lag99()),
+        level.saturated() ? "  saturated" : "");
   }
 
   private static void record(List<Result> results, Results sink) {

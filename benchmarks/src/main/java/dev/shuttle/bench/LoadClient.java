@@ -40,7 +40,10 @@ import org.HdrHistogram.Histogram;
  * was due, not from when it was sent: a server that stalls is charged for every call that queued
  * behind the stall (no coordinated omission). At most {@value #MAX_IN_FLIGHT} calls are in flight;
  * a call that could not be sent before the run ended counts as {@code unsent}, and the time it
- * waited (a lower bound of its latency) is recorded.
+ * waited (a lower bound of its latency) is recorded. The answer also gives the client's own lag,
+ * how late it handed the measured calls to their connections (p99 and max): small when the
+ * client kept to its schedule; it grows when the client's CPU is short or the in-flight limit
+ * holds calls back.
  */
 final class LoadClient implements AutoCloseable {
   static final String PATH = "/helloworld.Greeter/SayHello";
@@ -331,6 +334,8 @@ final class LoadClient implements AutoCloseable {
     private final long durationNanos;
     private final long total;
     private final Histogram latencies = Latencies.newHistogram();
+    /** How late each measured call was handed to its connection: the client's own delay. */
+    private final Histogram lag = Latencies.newHistogram();
     private boolean started;
     private long start;
     private long windowStart;
@@ -377,8 +382,12 @@ final class LoadClient implements AutoCloseable {
         return;
       }
       while (next < total && inFlight < MAX_IN_FLIGHT && due(next) - now <= 0) {
+        long due = due(next);
         inFlight++;
-        connections.get((int) (next % connections.size())).start(due(next));
+        connections.get((int) (next % connections.size())).start(due);
+        if (due - windowStart >= 0) {
+          Latencies.record(lag, now - due);
+        }
         next++;
       }
       if (next < total && now - windowEnd >= 0) {
@@ -422,8 +431,10 @@ final class LoadClient implements AutoCloseable {
     }
 
     private void finish() {
-      result = String.format(Locale.ROOT, "offered=%.1f achieved=%.1f errors=%d unsent=%d %s",
-          rate, completedInWindow / (durationNanos / 1e9), errors, unsent, Latencies.of(latencies).fields());
+      Latencies late = Latencies.of(lag);
+      result = String.format(Locale.ROOT, "offered=%.1f achieved=%.1f errors=%d unsent=%d lag99=%.1f lagmax=%.1f %s",
+          rate, completedInWindow / (durationNanos / 1e9), errors, unsent, late.p99(), late.max(),
+          Latencies.of(latencies).fields());
     }
 
     @Override

@@ -25,8 +25,8 @@ class LatencyBenchSmokeTest {
       for (String load : List.of(LatencyBench.PEAK, LatencyBench.HALF, LatencyBench.NINETY, LatencyBench.NINETY_OWN)) {
         String[] numbers = run.numbersAfter(String.format("%-30s  %-24s", GrpcBench.label(impl), load));
         assertNotNull(numbers, "no row for " + GrpcBench.label(impl) + " at " + load + "\n" + run.diagnostics());
-        // offered/s ("-" for the closed loop), achieved/s, p50, p99, p99.9, max, errors[, saturated]
-        assertTrue(numbers.length >= 7, String.join(" ", numbers));
+        // offered/s ("-" for the closed loop), achieved/s, p50, p99, p99.9, max, errors, lag99[, saturated]
+        assertTrue(numbers.length >= 8, String.join(" ", numbers));
         if (!load.equals(LatencyBench.PEAK)) {
           assertTrue(Double.parseDouble(numbers[0]) > 0, "offered rate of " + impl + " at " + load);
         }
