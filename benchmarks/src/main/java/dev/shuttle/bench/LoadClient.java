@@ -29,8 +29,8 @@ import org.HdrHistogram.Histogram;
  * <p>It is a minimal HTTP/2 client in the manner of h2load ({@link H2Connection}): one thread,
  * every connection on one selector, requests as pre-encoded frames, each response still checked
  * in full. A gRPC stack would be the bottleneck instead of the server: grpc-java's async Netty
- * client with {@code directExecutor()}, on one CPU, topped out at about a quarter of the rate
- * h2load reaches against Shuttle's server on the same machine. With {@code --spin} the thread polls
+ * client with {@code directExecutor()}, on one CPU, reached well under half of the rate h2load
+ * reaches against Shuttle's server on the same machine, where this client reaches about h2load's. With {@code --spin} the thread polls
  * the selector instead of sleeping in it, so it neither starts a scheduled call late nor picks a
  * response up late (the selector's own timeout has millisecond granularity); that is for a client
  * with a CPU to itself.
