@@ -59,7 +59,9 @@ public final class Report {
 
   /** The suite, in the order it runs. */
   static final List<Benchmark> SUITE = List.of(
-      new Benchmark("grpc-bench", "Unary server throughput, grpc_bench style (h2load)", GrpcBench::run, List.of()));
+      new Benchmark("grpc-bench", "Unary server throughput, grpc_bench style (h2load)", GrpcBench::run, List.of()),
+      new Benchmark("latency", "Unary latency under load, closed and open loop", LatencyBench::run, List.of()),
+      new Benchmark("ping-pong", "Ping-pong latency, one call at a time", PingPong::run, List.of()));
 
   record Options(boolean smoke, Path out, List<Benchmark> benchmarks) {}
 
