@@ -30,15 +30,15 @@ import java.util.concurrent.TimeUnit;
  * with a 100-byte name in a closed loop, every call timed into an HdrHistogram.
  *
  * <p>Usage: {@code ClientBench [--callers 1,16,64] [--threads virtual,platform]
- * [--clients shuttle,grpc-blocking,grpc-future] [--duration-seconds N] [--warmup-seconds N] [--smoke] [--results FILE]}.
+ * [--clients shuttle,grpc-blocking,grpc-future] [--server grpc-java-direct] [--duration-seconds N] [--warmup-seconds N] [--smoke] [--results FILE]}.
  */
 public final class ClientBench {
   static final String BENCHMARK = "Client-side unary";
 
   static final String USAGE =
       """
-      usage: bench-client [--callers LIST] [--threads LIST] [--clients LIST] [--duration-seconds N] [--warmup-seconds N]
-                          [--smoke] [--results FILE] [--help]
+      usage: bench-client [--callers LIST] [--threads LIST] [--clients LIST] [--server NAME] [--duration-seconds N]
+                          [--warmup-seconds N] [--smoke] [--results FILE] [--help]
       Shuttle's client, grpc-java's blocking stub and grpc-java's future stub (directExecutor) call
       helloworld.Greeter/SayHello (100-byte name) in a closed loop over one connection, each stack in
       a client JVM of its own pinned to CPU 1, against one grpc-java directExecutor server pinned to
@@ -46,13 +46,14 @@ public final class ClientBench {
         --callers LIST        concurrent callers, comma-separated (default 1,16,64)
         --threads LIST        virtual, platform or both (default virtual,platform)
         --clients LIST        of shuttle, grpc-blocking, grpc-future (default all three)
+        --server NAME         grpc-java-direct (default), grpc-java or shuttle: the Greeter all clients call
         --duration-seconds N  measured seconds per setting (default 5)
         --warmup-seconds N    calls before each measurement, in seconds (default 2)
         --smoke               a fraction of a second of each, to check that everything runs
         --results FILE        also append the numbers to FILE for bin/bench-report""";
 
-  record Options(List<Integer> callers, List<String> threads, List<Kind> clients, long warmupMillis, long durationMillis,
-      Path resultsFile) {}
+  record Options(List<Integer> callers, List<String> threads, List<Kind> clients, Impl server, long warmupMillis,
+      long durationMillis, Path resultsFile) {}
 
   record Setting(String threads, int callers) {
     String label() {
@@ -120,7 +121,7 @@ public final class ClientBench {
 
   static Options parse(String[] argv) {
     Args args = Args.parse(argv, Set.of("--help", "--smoke"),
-        Set.of("--callers", "--threads", "--clients", "--duration-seconds", "--warmup-seconds", "--results"));
+        Set.of("--callers", "--threads", "--clients", "--server", "--duration-seconds", "--warmup-seconds", "--results"));
     if (args.has("--help")) {
       return null;
     }
@@ -128,13 +129,14 @@ public final class ClientBench {
     List<String> threads = args.oneOf("--threads", List.of("virtual", "platform"), List.of("virtual", "platform"));
     List<String> allClients = List.of(Kind.values()).stream().map(k -> k.flag).toList();
     List<Kind> clients = args.oneOf("--clients", allClients, allClients).stream().map(Kind::of).toList();
+    Impl server = Impl.of(args.get("--server", Impl.GRPC_JAVA_DIRECT.flag));
     long duration = TimeUnit.SECONDS.toMillis(args.intAtLeast("--duration-seconds", 5, 1));
     long warmup = TimeUnit.SECONDS.toMillis(args.intAtLeast("--warmup-seconds", 2, 0));
     if (args.has("--smoke")) {
       duration = 500;
       warmup = 250;
     }
-    return new Options(callers, threads, clients, warmup, duration, args.path("--results"));
+    return new Options(callers, threads, clients, server, warmup, duration, args.path("--results"));
   }
 
   private List<Setting> settings() {
@@ -148,8 +150,8 @@ public final class ClientBench {
   }
 
   private void measureAll() throws Exception {
-    progress.println("== server: " + GrpcBench.label(Impl.GRPC_JAVA_DIRECT));
-    try (ServerProcess server = ServerProcess.startGreeter(Impl.GRPC_JAVA_DIRECT, GrpcBench.serverJvmFlags(), pin ? "0" : null)) {
+    progress.println("== server: " + GrpcBench.label(options.server()));
+    try (ServerProcess server = ServerProcess.startGreeter(options.server(), GrpcBench.serverJvmFlags(), pin ? "0" : null)) {
       serverCheck = server.check();
       progress.println("  gRPC check: " + serverCheck);
       if (!serverCheck.startsWith("ok")) {
@@ -168,8 +170,9 @@ public final class ClientBench {
 
   /** Runs one client stack's JVM over every setting, sampling the server's CPU around each. */
   private Map<Setting, Measured> runClient(Kind kind, ServerProcess server) throws IOException, InterruptedException {
-    progress.printf("== client: %s (%d settings, %d ms warm-up + %d ms each)%n",
-        kind.label, settings().size(), options.warmupMillis(), options.durationMillis());
+    progress.printf("== client: %s (16 virtual, then 16 platform callers for %d ms each to warm up; %d settings, %d ms"
+        + " warm-up + %d ms each)%n", kind.label, options.warmupMillis(), settings().size(), options.warmupMillis(),
+        options.durationMillis());
     List<String> command = new ArrayList<>(ServerProcess.pinnedTo(pin ? "1" : null));
     command.add(ServerProcess.javaBinary());
     command.addAll(GrpcBench.serverJvmFlags());
@@ -213,7 +216,8 @@ public final class ClientBench {
           }
           case "failed" -> {
             failed = true;
-            problems.add(kind.label + ", " + setting.label() + ": " + line.substring(line.indexOf(' ', line.indexOf(f[2]) + 1) + 1));
+            String[] parts = line.split(" ", 4); // failed THREADS CALLERS REASON
+            problems.add(kind.label + ", " + setting.label() + ": " + (parts.length > 3 ? parts[3] : "failed"));
           }
           default -> throw new AssertionError(f[0]);
         }
@@ -241,10 +245,11 @@ public final class ClientBench {
     out.println("Client-side unary: helloworld.Greeter/SayHello, 100-byte name, closed loop over one connection");
     out.println("machine: " + Machine.describe());
     out.printf("server: %s in a JVM of its own%s; each client stack in a JVM of its own%s; both %s%n",
-        GrpcBench.label(Impl.GRPC_JAVA_DIRECT), pin ? " pinned to CPU 0" : "", pin ? " pinned to CPU 1 (taskset)" : "",
+        GrpcBench.label(options.server()), pin ? " pinned to CPU 0" : "", pin ? " pinned to CPU 1 (taskset)" : "",
         String.join(" ", GrpcBench.SERVER_HEAP));
-    out.printf("%d ms warm-up then %d ms measured per setting; gRPC check of the server: %s%n",
-        options.warmupMillis(), options.durationMillis(), serverCheck);
+    out.printf("each client JVM warms up with 16 virtual, then 16 platform callers; then %d ms warm-up and %d ms"
+        + " measured per setting; gRPC check of the server: %s%n", options.warmupMillis(), options.durationMillis(),
+        serverCheck);
     if (!pin) {
       out.println("ONE CPU ONLY (or no taskset): server and clients share the CPUs");
     }
