@@ -417,6 +417,7 @@ public final class FootprintBench {
     }
   }
 
+  /** The median; of an even count, the lower of the two middle values. */
   static long median(List<Long> values) {
     long[] sorted = values.stream().mapToLong(Long::longValue).sorted().toArray();
     return sorted.length == 0 ? -1 : sorted[(sorted.length - 1) / 2];

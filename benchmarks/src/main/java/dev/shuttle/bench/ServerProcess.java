@@ -179,7 +179,7 @@ final class ServerProcess implements AutoCloseable {
     }
   }
 
-  /** Marks the log as worth keeping: it is named in {@link #close}'s problem. */
+  /** Keeps the server's log file after {@link #close} (whoever calls this names it in a problem). */
   void keepLog() {
     keepLog = true;
   }
@@ -202,9 +202,5 @@ final class ServerProcess implements AutoCloseable {
     } catch (IOException e) {
       // a temporary file left behind
     }
-  }
-
-  boolean logKept() {
-    return keepLog;
   }
 }
