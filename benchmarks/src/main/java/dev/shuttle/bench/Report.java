@@ -61,7 +61,31 @@ public final class Report {
   static final List<Benchmark> SUITE = List.of(
       new Benchmark("grpc-bench", "Unary server throughput, grpc_bench style (h2load)", GrpcBench::run, List.of()),
       new Benchmark("latency", "Unary latency under load, closed and open loop", LatencyBench::run, List.of()),
-      new Benchmark("ping-pong", "Ping-pong latency, one call at a time", PingPong::run, List.of()));
+      new Benchmark("ping-pong", "Ping-pong latency, one call at a time", PingPong::run, List.of()),
+      new Benchmark("client", "Client-side unary calls/s and latency", ClientBench::run, List.of()),
+      new Benchmark("footprint", "Server RSS, cold start and runtime jars", FootprintBench::run, List.of()),
+      new Benchmark("jmh", "JMH micro-benchmarks of the hot path, with allocation per RPC", Report::runJmh, List.of()));
+
+  /**
+   * JMH's benchmarks live in module benchmarks-jmh, which depends on this one; bin/bench-report
+   * runs with that module's classpath, so its entry point is found by name.
+   */
+  private static int runJmh(String[] args, PrintStream out, PrintStream err) throws Exception {
+    Class<?> jmh;
+    try {
+      jmh = Class.forName("dev.shuttle.bench.JmhBench");
+    } catch (ClassNotFoundException e) {
+      err.println("bench-report: the JMH benchmarks (module benchmarks-jmh) are not on the classpath; run bin/bench-report");
+      return 3;
+    }
+    var run = jmh.getDeclaredMethod("run", String[].class, PrintStream.class, PrintStream.class);
+    run.setAccessible(true);
+    try {
+      return (int) run.invoke(null, args, out, err);
+    } catch (java.lang.reflect.InvocationTargetException e) {
+      throw e.getCause() instanceof Exception cause ? cause : e;
+    }
+  }
 
   record Options(boolean smoke, Path out, List<Benchmark> benchmarks) {}
 
