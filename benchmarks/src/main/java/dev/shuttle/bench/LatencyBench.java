@@ -64,6 +64,14 @@ public final class LatencyBench {
     boolean saturated() {
       return unsent > 0 || achieved < 0.95 * offered;
     }
+
+    /**
+     * The load client itself started a good share of the calls late (other work on its CPU, a
+     * pause): the p99 then says as much about the machine as about the server.
+     */
+    boolean clientLate() {
+      return !saturated() && lag99 > Math.max(50, 0.2 * latencies.p99());
+    }
   }
 
   /** One server's outcome. */
@@ -290,6 +298,10 @@ public final class LatencyBench {
     out.println(" the 90 % of own peak rows compare each server near its own limit, at different offered rates;");
     out.println(" lag99: how late the load client started the calls, p99; large only when its CPU fell short or the");
     out.println(" in-flight limit held calls back)");
+    if (results.stream().anyMatch(r -> r.levels.values().stream().anyMatch(Level::clientLate))) {
+      out.println("client late: the load client's own p99 lag is over a fifth of that p99; the row measures the"
+          + " machine (other work on the client's CPU) as much as the server: run again on a quiet machine");
+    }
     for (Result r : results) {
       for (String level : r.levels.keySet()) {
         Level l = r.levels.get(level);
@@ -324,7 +336,7 @@ public final class LatencyBench {
         GrpcBench.label(impl), load, Double.isNaN(level.offered()) ? "-" : String.format(Locale.ROOT, "%.0f", level.offered()),
         level.achieved(), l.p50(), l.p99(), l.p999(), l.max(), level.errors(),
         Double.isNaN(level.lag99()) ? "-" : String.format(Locale.ROOT, "%.0f", level.lag99()),
-        level.saturated() ? "  saturated" : "");
+        level.saturated() ? "  saturated" : level.clientLate() ? "  client late" : "");
   }
 
   private static void record(List<Result> results, Results sink) {
