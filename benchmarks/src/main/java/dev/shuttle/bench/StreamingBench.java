@@ -112,6 +112,8 @@ public final class StreamingBench {
     String serverTransport = "?";
     String clientTransport = "?";
     String tlsSession;
+    /** What the client JVM saw of the machine: its CPUs and the GC it chose. */
+    String clientJvm;
     final Map<StreamScenario, String> checks = new LinkedHashMap<>();
     /** Messages per second by scenario; absent: not measured. */
     final Map<StreamScenario, Double> rates = new LinkedHashMap<>();
@@ -270,6 +272,7 @@ public final class StreamingBench {
   private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+) \\([^,]+, (.*)\\)$");
   private static final Pattern CLIENT = Pattern.compile("^client: [^,]+, (.*)$");
   private static final String TLS_SESSION = "streaming-server: tls session ";
+  private static final String CLIENT_JVM = "client-jvm: ";
 
   private Result measure(Pair pair) throws Exception {
     Result result = new Result(pair);
@@ -351,6 +354,10 @@ public final class StreamingBench {
       result.clientTransport = client.group(1);
       return;
     }
+    if (line.startsWith(CLIENT_JVM)) {
+      result.clientJvm = line.substring(CLIENT_JVM.length());
+      return;
+    }
     if (f.length < 3 || !byToken.containsKey(f[1])) {
       return;
     }
@@ -389,8 +396,9 @@ public final class StreamingBench {
         + ": messages/s and MB/s (10^6 bytes of message body per second), one connection per pair");
     out.printf("machine: %d cores (%s), %s %s%n", Runtime.getRuntime().availableProcessors(),
         GrpcBench.cpuModel(), System.getProperty("java.vm.name"), Runtime.version());
-    out.printf(Locale.ROOT, "JVMs %s; %s; %.1fs warm-up then %.1fs measured per scenario, from the first message%n",
-        String.join(" ", GrpcBench.SERVER_HEAP),
+    String jvm = results.stream().map(r -> r.clientJvm).filter(j -> j != null).findFirst().orElse("?");
+    out.printf(Locale.ROOT, "JVMs %s (each sees %s); %s; %.1fs warm-up then %.1fs measured per scenario, from the first message%n",
+        String.join(" ", GrpcBench.SERVER_HEAP), jvm,
         pin ? "server pinned to CPU 0, client to CPU 1 (taskset)" : "ONE CPU ONLY: server and client share it",
         options.warmupMillis() / 1000.0, options.durationMillis() / 1000.0);
     out.println("Absolute numbers are this machine's; compare the ratios.");

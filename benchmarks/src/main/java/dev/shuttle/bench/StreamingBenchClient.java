@@ -211,8 +211,17 @@ public final class StreamingBenchClient {
       stack = new GrpcStack(options.port(), tls);
     }
     out.println("client: " + options.impl().flag + ", " + transport);
+    out.println("client-jvm: " + jvmShape());
     out.flush();
     return stack;
+  }
+
+  /** "1 CPU, GC Copy + MarkSweepCompact": what a pinned JVM chose for itself. */
+  static String jvmShape() {
+    int cpus = Runtime.getRuntime().availableProcessors();
+    return cpus + (cpus == 1 ? " CPU" : " CPUs") + ", GC " + String.join(" + ",
+        java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+            .map(java.lang.management.GarbageCollectorMXBean::getName).toList());
   }
 
   // ---- checking and measuring ----
