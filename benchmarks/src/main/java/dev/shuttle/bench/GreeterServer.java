@@ -9,6 +9,7 @@ import dev.shuttle.http2.config.TlsServerConfig;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
@@ -82,6 +83,11 @@ public final class GreeterServer {
   interface Running {
     int port();
 
+    /** "cleartext", or "TLS via" the provider the server's TLS runs on. */
+    default String transport() {
+      return "cleartext";
+    }
+
     void stop() throws InterruptedException;
 
     void awaitTermination() throws InterruptedException;
@@ -129,7 +135,7 @@ public final class GreeterServer {
         }));
     out.println(
         "greeter-server: listening on 127.0.0.1:" + server.port() + " (" + options.impl().flag + ", "
-            + (options.tlsCert() == null ? "cleartext" : "TLS") + ")");
+            + server.transport() + ")");
     out.flush();
     server.awaitTermination();
     out.println("greeter-server: stopped");
@@ -223,6 +229,11 @@ public final class GreeterServer {
       }
 
       @Override
+      public String transport() {
+        return options.tlsCert() == null ? "cleartext" : "TLS via " + BenchTls.jdkProvider();
+      }
+
+      @Override
       public void stop() throws InterruptedException {
         server.shutdown();
         if (!server.awaitTermination(GRACE)) {
@@ -260,8 +271,11 @@ public final class GreeterServer {
             .build();
     NettyServerBuilder builder =
         NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", options.port())).addService(service);
-    if (options.tlsCert() != null) {
-      builder.useTransportSecurity(options.tlsCert().toFile(), options.tlsKey().toFile());
+    // The context useTransportSecurity would build, made here so that the listening line can say
+    // which provider grpc-java chose.
+    SslContext tls = options.tlsCert() == null ? null : BenchTls.grpcServerContext(options.tlsCert(), options.tlsKey());
+    if (tls != null) {
+      builder.sslContext(tls);
     }
     if (direct) {
       // Handlers on the event loop, no hand-off to the cached pool: grpc-java's fastest setting
@@ -273,6 +287,11 @@ public final class GreeterServer {
       @Override
       public int port() {
         return server.getPort();
+      }
+
+      @Override
+      public String transport() {
+        return tls == null ? "cleartext" : "TLS via " + BenchTls.grpcProvider(tls);
       }
 
       @Override

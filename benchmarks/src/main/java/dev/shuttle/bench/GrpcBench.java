@@ -6,6 +6,7 @@ import dev.shuttle.bench.GreeterServer.Impl;
 import dev.shuttle.bench.helloworld.GreeterClient;
 import dev.shuttle.bench.helloworld.HelloReply;
 import dev.shuttle.bench.helloworld.HelloRequest;
+import dev.shuttle.http2.config.TlsClientConfig;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -33,8 +34,11 @@ import java.util.regex.Pattern;
  * <p>Before any load each server must answer one real call from Shuttle's client with status OK
  * and the echoed name: h2load counts HTTP status only, and a gRPC error arrives with HTTP 200.
  *
- * <p>Usage: {@code GrpcBench [--duration-seconds N] [--warmup-seconds N] [--smoke]}. Progress goes
- * to stderr, the table to stdout; exit 1 if any server failed its check or any load run.
+ * <p>Usage: {@code GrpcBench [--duration-seconds N] [--warmup-seconds N] [--smoke] [--tls]}. With
+ * {@code --tls} every server serves TLS with a self-signed certificate made for the run (each
+ * stack on its default TLS provider), h2load connects with {@code https://}, and the check trusts
+ * that certificate. Progress goes to stderr, the table to stdout; exit 1 if any server failed its
+ * check or any load run.
  */
 public final class GrpcBench {
   /** grpc_bench's request: a name of 100 bytes. */
@@ -54,22 +58,27 @@ public final class GrpcBench {
 
   static final String USAGE =
       """
-      usage: bench-grpc-bench [--duration-seconds N] [--warmup-seconds N] [--smoke] [--results FILE] [--help]
+      usage: bench-grpc-bench [--duration-seconds N] [--warmup-seconds N] [--smoke] [--tls] [--results FILE] [--help]
       Each Greeter server (Shuttle, grpc-java default executor, grpc-java directExecutor) runs in a
       JVM of its own pinned to CPU 0; h2load on CPU 1 drives helloworld.Greeter/SayHello with a
       100-byte name at each setting (c=4 m=64, c=256 m=100). Needs h2load (nghttp2-client) and taskset.
         --duration-seconds N  measured seconds per run (default 10)
         --warmup-seconds N    h2load warm-up seconds before each measurement (default 5; 0: none)
-        --smoke               1 s warm-up and 2 s measured, to check that everything runs
+        --smoke               two requests per stream at each setting, to check that everything runs
+        --tls                 over TLS: each server on its stack's default TLS provider, h2load with https://
         --results FILE        also append the numbers to FILE for bin/bench-report""";
 
-  record Options(int durationSeconds, int warmupSeconds, Path resultsFile) {}
+  record Options(int durationSeconds, int warmupSeconds, Path resultsFile, boolean tls, boolean smoke) {}
 
   /** One server's outcome: its gRPC check and requests/s per setting (absent: the run failed). */
   static final class Result {
     final Impl impl;
     String check = "not run";
     boolean checkPassed;
+    /** How the server said it serves: "cleartext", or "TLS via" its provider. */
+    String transport = "?";
+    /** What h2load negotiated over TLS ("TLSv1.3 TLS_AES_128_GCM_SHA256"), or null. */
+    String negotiated;
     final Map<Setting, Double> requestsPerSecond = new LinkedHashMap<>();
     final List<String> problems = new ArrayList<>();
 
@@ -82,12 +91,15 @@ public final class GrpcBench {
   private final PrintStream progress;
   private final Path requestBody;
   private final boolean pin;
+  private final BenchTls.SelfSigned certificate;
 
-  private GrpcBench(Options options, PrintStream progress, Path requestBody, boolean pin) {
+  private GrpcBench(Options options, PrintStream progress, Path requestBody, boolean pin,
+      BenchTls.SelfSigned certificate) {
     this.options = options;
     this.progress = progress;
     this.requestBody = requestBody;
     this.pin = pin;
+    this.certificate = certificate;
   }
 
   public static void main(String[] args) throws Exception {
@@ -117,10 +129,19 @@ public final class GrpcBench {
     // Two CPUs are what keeps load generator and server apart; with one, both share it and the
     // table says so.
     boolean pin = Runtime.getRuntime().availableProcessors() >= 2;
+    BenchTls.SelfSigned certificate = null;
+    if (options.tls()) {
+      try {
+        certificate = BenchTls.selfSigned();
+      } catch (IOException e) {
+        err.println("bench-grpc-bench: " + e.getMessage());
+        return 3;
+      }
+    }
     Path body = Files.createTempFile("greeter-request", ".grpc");
     try {
       Files.write(body, grpcFrame(HelloRequest.newBuilder().setName(NAME).build().toByteArray()));
-      GrpcBench bench = new GrpcBench(options, err, body, pin);
+      GrpcBench bench = new GrpcBench(options, err, body, pin, certificate);
       List<Result> results = new ArrayList<>();
       for (Impl impl : Impl.values()) {
         results.add(bench.measure(impl));
@@ -131,6 +152,9 @@ public final class GrpcBench {
       return results.stream().allMatch(r -> r.checkPassed && r.problems.isEmpty()) ? 0 : 1;
     } finally {
       Files.deleteIfExists(body);
+      if (certificate != null) {
+        certificate.close();
+      }
     }
   }
 
@@ -138,6 +162,7 @@ public final class GrpcBench {
     int duration = 10;
     int warmup = 5;
     boolean smoke = false;
+    boolean tls = false;
     Path resultsFile = null;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
@@ -152,6 +177,7 @@ public final class GrpcBench {
           return null;
         }
         case "--smoke" -> smoke = true;
+        case "--tls" -> tls = true;
         case "--results" -> {
           if (value == null) {
             if (i + 1 >= args.length) {
@@ -186,7 +212,11 @@ public final class GrpcBench {
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
-    return smoke ? new Options(2, 1, resultsFile) : new Options(duration, warmup, resultsFile);
+    // A smoke run sends a fixed number of requests instead of measuring a time window: h2load
+    // counts only requests started within its window, and at c=256 m=100 a cold server on a busy
+    // machine can take longer than a short warm-up to answer its first round, so a window could
+    // measure nothing at all.
+    return smoke ? new Options(1, 0, resultsFile, tls, true) : new Options(duration, warmup, resultsFile, tls, false);
   }
 
   /** The gRPC length-prefixed message: not compressed, 4-byte big-endian length, the message. */
@@ -209,16 +239,18 @@ public final class GrpcBench {
     Path log = Files.createTempFile("greeter-server-" + impl.flag + "-", ".log");
     Process server = startServer(impl, log);
     try {
-      int port = awaitListening(server);
+      Matcher listening = LISTENING.matcher(awaitListening(server));
+      listening.find();
+      int port = Integer.parseInt(listening.group(1));
+      result.transport = listening.group(2);
       result.check = check(port);
       result.checkPassed = result.check.startsWith("ok");
       progress.printf("  gRPC check: %s%n", result.check);
       if (result.checkPassed) {
         for (Setting setting : SETTINGS) {
-          progress.printf("  h2load %s: %ds warm-up, %ds measured%n",
-              setting.label(), options.warmupSeconds(), options.durationSeconds());
+          progress.printf("  h2load %s: %s%n", setting.label(), runLength(setting));
           try {
-            result.requestsPerSecond.put(setting, h2load(port, setting));
+            result.requestsPerSecond.put(setting, h2load(port, setting, result));
           } catch (IOException e) {
             result.problems.add(setting.label() + ": " + e.getMessage());
             progress.printf("  %s failed: %s%n", setting.label(), e.getMessage());
@@ -252,6 +284,10 @@ public final class GrpcBench {
     command.addAll(serverJvmFlags());
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), GreeterServer.class.getName(),
         "--port=0", "--impl=" + impl.flag));
+    if (certificate != null) {
+      command.add("--tls-cert=" + certificate.certificate());
+      command.add("--tls-key=" + certificate.privateKey());
+    }
     return new ProcessBuilder(command).redirectError(log.toFile()).start();
   }
 
@@ -272,11 +308,12 @@ public final class GrpcBench {
     return pin ? List.of("taskset", "-c", cpu) : List.of();
   }
 
-  private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
+  /** The port, and what the server says it serves ("cleartext", or "TLS via" a provider). */
+  private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)(?: \\([^,]*, (.*)\\))?");
 
   /** Reads the server's stdout until its listening line; the rest is drained so it never blocks. */
-  private static int awaitListening(Process server) throws IOException, InterruptedException {
-    CompletableFuture<Integer> port = new CompletableFuture<>();
+  private static String awaitListening(Process server) throws IOException, InterruptedException {
+    CompletableFuture<String> port = new CompletableFuture<>();
     Thread.ofPlatform().daemon().name("greeter-server-stdout").start(() -> {
       try (BufferedReader lines =
           new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
@@ -284,7 +321,7 @@ public final class GrpcBench {
         while ((line = lines.readLine()) != null) {
           Matcher m = LISTENING.matcher(line);
           if (m.find()) {
-            port.complete(Integer.parseInt(m.group(1)));
+            port.complete(line);
           }
         }
       } catch (IOException e) {
@@ -302,8 +339,9 @@ public final class GrpcBench {
   }
 
   /** One real call: "ok ..." when the status is OK and the reply greets the name sent. */
-  private static String check(int port) {
-    try (Channel channel = Channel.plaintext("127.0.0.1:" + port)) {
+  private String check(int port) {
+    try (Channel channel = certificate == null ? Channel.plaintext("127.0.0.1:" + port)
+        : Channel.tls("127.0.0.1:" + port, TlsClientConfig.trusting(certificate.certificate()))) {
       HelloReply reply = GreeterClient.of(channel).sayHello(HelloRequest.newBuilder().setName(NAME).build());
       String expected = GreeterServer.greeting(NAME);
       return reply.getMessage().equals(expected)
@@ -311,7 +349,7 @@ public final class GrpcBench {
           : "failed: wrong reply " + abbreviate(reply.getMessage());
     } catch (StatusException e) {
       return "failed: grpc-status " + e.status().code().value() + " " + e.status().code();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | IOException e) {
       return "failed: " + e;
     }
   }
@@ -324,32 +362,68 @@ public final class GrpcBench {
   private static final Pattern REQUESTS = Pattern.compile(
       "requests: (\\d+) total, \\d+ started, (\\d+) done, (\\d+) succeeded, (\\d+) failed, (\\d+) errored");
 
-  /** Runs h2load against the server and returns its requests/s; any failed request is an error. */
-  private double h2load(int port, Setting setting) throws IOException, InterruptedException {
+  private static final Pattern TLS_PROTOCOL = Pattern.compile("TLS Protocol: (\\S+)");
+  private static final Pattern CIPHER = Pattern.compile("Cipher: (\\S+)");
+
+  /** In a smoke run, every stream of every connection sends this many requests. */
+  private static final int SMOKE_ROUNDS = 2;
+
+  private String runLength(Setting setting) {
+    return options.smoke()
+        ? SMOKE_ROUNDS * setting.clients() * setting.streams() + " requests"
+        : options.warmupSeconds() + "s warm-up, " + options.durationSeconds() + "s measured";
+  }
+
+  /**
+   * Runs h2load against the server and returns its requests/s; any failed request is an error.
+   * Over TLS, notes in {@code result} what h2load negotiated.
+   */
+  private double h2load(int port, Setting setting, Result result) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(pinned("1"));
     command.addAll(List.of("h2load",
-        "-c", String.valueOf(setting.clients()), "-m", String.valueOf(setting.streams()),
-        "-D", String.valueOf(options.durationSeconds())));
-    if (options.warmupSeconds() > 0) {
-      command.add("--warm-up-time=" + options.warmupSeconds());
+        "-c", String.valueOf(setting.clients()), "-m", String.valueOf(setting.streams())));
+    if (options.smoke()) {
+      command.addAll(List.of("-n", String.valueOf(SMOKE_ROUNDS * setting.clients() * setting.streams())));
+    } else {
+      command.addAll(List.of("-D", String.valueOf(options.durationSeconds())));
+      if (options.warmupSeconds() > 0) {
+        command.add("--warm-up-time=" + options.warmupSeconds());
+      }
     }
     command.addAll(List.of("-d", requestBody.toString(),
         "-H", "content-type: application/grpc", "-H", "te: trailers",
-        "http://127.0.0.1:" + port + "/helloworld.Greeter/SayHello"));
-    Process h2load = new ProcessBuilder(command).redirectErrorStream(true).start();
+        (certificate == null ? "http" : "https") + "://127.0.0.1:" + port + "/helloworld.Greeter/SayHello"));
+    // Its output goes to a file, so that the wait below bounds a run whose h2load never ends
+    // (seen over TLS at c=256 on a loaded machine) instead of blocking on its stdout.
+    Path outputFile = Files.createTempFile("h2load-", ".out");
     String output;
     try {
-      output = new String(h2load.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!h2load.waitFor(options.durationSeconds() + options.warmupSeconds() + 60L, TimeUnit.SECONDS)) {
-        throw new IOException("h2load did not finish");
+      Process h2load = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(outputFile.toFile()).start();
+      try {
+        long limit = options.durationSeconds() + options.warmupSeconds() + 60L;
+        if (!h2load.waitFor(limit, TimeUnit.SECONDS)) {
+          throw new IOException("h2load did not finish within " + limit + " s");
+        }
+      } finally {
+        h2load.destroyForcibly();
+        h2load.waitFor(10, TimeUnit.SECONDS);
+      }
+      output = Files.readString(outputFile, StandardCharsets.UTF_8);
+      if (h2load.exitValue() != 0) {
+        throw new IOException("h2load exited " + h2load.exitValue() + ": " + lastLines(output));
       }
     } finally {
-      h2load.destroyForcibly();
+      Files.deleteIfExists(outputFile);
     }
     Matcher finished = FINISHED.matcher(output);
     Matcher requests = REQUESTS.matcher(output);
-    if (h2load.exitValue() != 0 || !finished.find() || !requests.find()) {
-      throw new IOException("h2load exited " + h2load.exitValue() + ": " + lastLines(output));
+    if (!finished.find() || !requests.find()) {
+      throw new IOException("h2load printed no totals: " + lastLines(output));
+    }
+    Matcher protocol = TLS_PROTOCOL.matcher(output);
+    Matcher cipher = CIPHER.matcher(output);
+    if (certificate != null && protocol.find() && cipher.find()) {
+      result.negotiated = protocol.group(1) + " " + cipher.group(1);
     }
     long succeeded = Long.parseLong(requests.group(3));
     long failed = Long.parseLong(requests.group(4)) + Long.parseLong(requests.group(5));
@@ -373,14 +447,16 @@ public final class GrpcBench {
   }
 
   private void print(List<Result> results, PrintStream out) {
-    out.println("Unary server throughput, grpc_bench style: helloworld.Greeter/SayHello, 100-byte name, h2load");
+    out.println("Unary server throughput, grpc_bench style: helloworld.Greeter/SayHello, 100-byte name, h2load"
+        + (options.tls() ? ", over TLS" : ""));
     out.printf("machine: %d cores (%s), %s %s, h2load %s%n",
         Runtime.getRuntime().availableProcessors(), cpuModel(),
         System.getProperty("java.vm.name"), Runtime.version(), h2loadVersion());
-    out.printf("server JVM %s, %s; %ds warm-up then %ds measured per run%n",
+    out.printf("server JVM %s, %s; %s%n",
         String.join(" ", SERVER_HEAP),
         pin ? "server pinned to CPU 0, h2load to CPU 1 (taskset)" : "ONE CPU ONLY: server and h2load share it",
-        options.warmupSeconds(), options.durationSeconds());
+        options.smoke() ? "SMOKE RUN: " + SMOKE_ROUNDS + " requests per stream, not a measurement"
+            : options.warmupSeconds() + "s warm-up then " + options.durationSeconds() + "s measured per run");
     out.println("Absolute numbers are this machine's; compare the ratios.");
     out.println();
     String header = String.format(Locale.ROOT, "%-30s  %-32s", "server (requests/s)", "gRPC check");
@@ -409,6 +485,12 @@ public final class GrpcBench {
       out.println(row);
     }
     out.println("(ratio > 1: Shuttle serves more requests per second)");
+    if (options.tls()) {
+      for (Result r : results) {
+        out.printf("TLS %s: server %s; h2load negotiated %s%n", label(r.impl), r.transport,
+            r.negotiated == null ? "?" : r.negotiated);
+      }
+    }
     for (Result r : results) {
       for (String problem : r.problems) {
         out.println("problem: " + label(r.impl) + ": " + problem);
@@ -421,14 +503,15 @@ public final class GrpcBench {
       for (Setting s : SETTINGS) {
         Double rps = r.requestsPerSecond.get(s);
         if (rps != null) {
-          sink.add("Unary server throughput (h2load, one CPU)", s.label(), "requests/s",
-              Results.Better.HIGHER, label(r.impl), rps, 2.0);
+          // The issue asks 2x in cleartext, and at least parity over TLS.
+          sink.add("Unary server throughput (h2load, one CPU)", s.label() + (options.tls() ? " (TLS)" : ""),
+              "requests/s", Results.Better.HIGHER, label(r.impl), rps, options.tls() ? 1.0 : 2.0);
         }
       }
     }
   }
 
-  private static String cpuModel() {
+  static String cpuModel() {
     try {
       return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
           .filter(l -> l.startsWith("model name"))

@@ -49,8 +49,8 @@ public final class Report {
       Exit status 1 if a benchmark failed (the report still lists what was measured), 2 on a usage error.
       """;
 
-  /** A benchmark of the suite: its name, what it measures, and its in-process entry point. */
-  record Benchmark(String name, String title, Entry entry, List<String> fullArgs) {}
+  /** A benchmark of the suite: its name, what it measures, its entry point and its arguments. */
+  record Benchmark(String name, String title, Entry entry, List<String> args) {}
 
   @FunctionalInterface
   interface Entry {
@@ -60,6 +60,9 @@ public final class Report {
   /** The suite, in the order it runs. */
   static final List<Benchmark> SUITE = List.of(
       new Benchmark("grpc-bench", "Unary server throughput, grpc_bench style (h2load)", GrpcBench::run, List.of()),
+      new Benchmark("grpc-bench-tls", "Unary server throughput over TLS (h2load)", GrpcBench::run, List.of("--tls")),
+      new Benchmark("streaming", "Streaming messages/s and MB/s", StreamingBench::run, List.of()),
+      new Benchmark("streaming-tls", "Streaming over TLS", StreamingBench::run, List.of("--tls", "--no-cross")),
       new Benchmark("latency", "Unary latency under load, closed and open loop", LatencyBench::run, List.of()),
       new Benchmark("ping-pong", "Ping-pong latency, one call at a time", PingPong::run, List.of()),
       new Benchmark("client", "Client-side unary calls/s and latency", ClientBench::run, List.of()),
@@ -116,7 +119,10 @@ public final class Report {
     List<String> failures = new ArrayList<>();
     long started = System.nanoTime();
     for (Benchmark b : options.benchmarks()) {
-      List<String> benchArgs = new ArrayList<>(options.smoke() ? List.of("--smoke") : b.fullArgs());
+      List<String> benchArgs = new ArrayList<>(b.args());
+      if (options.smoke()) {
+        benchArgs.add("--smoke");
+      }
       benchArgs.addAll(List.of("--results", tsv.toString()));
       err.printf("== %s (%s)%n", b.name(), b.title());
       ByteArrayOutputStream table = new ByteArrayOutputStream();

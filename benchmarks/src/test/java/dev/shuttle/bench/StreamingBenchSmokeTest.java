@@ -1,0 +1,107 @@
+package dev.shuttle.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs bin/bench-streaming's program in --smoke mode as its own process, in cleartext and over
+ * TLS, and checks that its tables are complete: every pair passed every scenario's check (counts,
+ * sizes, contents, status OK) and has a positive rate for each. What the numbers are is never
+ * checked.
+ */
+class StreamingBenchSmokeTest {
+  private static final List<StreamingBench.Pair> COMPARED =
+      List.of(StreamingBench.Pair.SHUTTLE, StreamingBench.Pair.GRPC_DEFAULT, StreamingBench.Pair.GRPC_DIRECT);
+
+  @Test
+  void smokeRunChecksAndMeasuresEveryScenarioOnEveryPair() throws Exception {
+    assumeTaskset();
+    String table = runSmoke(List.of("--smoke"));
+    StreamingBench.Options options = StreamingBench.parse(new String[] {"--smoke"});
+    assertComplete(table, options.scenarios());
+    assertTrue(table.contains("Shuttle / grpc-java"), table);
+  }
+
+  @Test
+  void tlsSmokeRunServesEveryPairOverTlsAndSaysOnWhat() throws Exception {
+    assumeTaskset();
+    List<String> args = List.of("--smoke", "--tls", "--sizes=65536", "--streams=0");
+    String table = runSmoke(args);
+    assertComplete(table, StreamingBench.parse(args.toArray(String[]::new)).scenarios());
+    assertTrue(table.startsWith("Streaming throughput over TLS"), table);
+    for (StreamingBench.Pair pair : COMPARED) {
+      String line = table.lines().filter(l -> l.startsWith("TLS " + pair.column + " ")).findFirst().orElse("");
+      assertTrue(line.contains("server TLS via ") && line.contains("client TLS via ")
+          && line.contains("negotiated TLSv1."), "TLS line of " + pair.column + ": " + line + "\n" + table);
+    }
+  }
+
+  private static void assumeTaskset() {
+    assumeTrue(Runtime.getRuntime().availableProcessors() < 2 || GrpcBench.onPath("taskset") != null,
+        "taskset is not installed: skipping the benchmark smoke run");
+  }
+
+  private static void assertComplete(String table, List<StreamScenario> scenarios) {
+    for (StreamingBench.Pair pair : COMPARED) {
+      assertTrue(table.lines().anyMatch(l -> l.startsWith("check " + pair.column + " ")
+          && l.contains("ok (" + scenarios.size() + " scenarios")), "check of " + pair.column + "\n" + table);
+    }
+    for (String metric : List.of("messages/s", "MB/s")) {
+      List<String> lines = table.lines().toList();
+      int header = lines.indexOf(lines.stream().filter(l -> l.startsWith(metric + " ")).findFirst().orElse(""));
+      assertTrue(header >= 0, "no " + metric + " table\n" + table);
+      for (StreamScenario s : scenarios) {
+        String row = lines.subList(header + 1, lines.size()).stream()
+            .filter(l -> l.startsWith(s.label() + "  ")).findFirst().orElse(null);
+        assertTrue(row != null, "no " + metric + " row for " + s.label() + "\n" + table);
+        String[] cells = row.substring(s.label().length()).strip().split("\\s+");
+        assertEquals(COMPARED.size(), cells.length, "one " + metric + " per pair: " + row);
+        for (String cell : cells) {
+          assertTrue(Double.parseDouble(cell) > 0, "positive " + metric + ": " + row);
+        }
+      }
+    }
+  }
+
+  /** The benchmark's stdout; it must exit 0. */
+  private static String runSmoke(List<String> args) throws Exception {
+    Path stderr = Files.createTempFile("streaming-bench-smoke", ".err");
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(GrpcBench.serverJvmFlags());
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), StreamingBench.class.getName()));
+    command.addAll(args);
+    Process bench = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
+    String table;
+    int exit;
+    try {
+      table = new String(bench.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(bench.waitFor(4, TimeUnit.MINUTES), "the smoke run did not finish");
+      exit = bench.exitValue();
+    } finally {
+      // The benchmark stops its JVMs itself; if it is cut short, they go with it.
+      bench.descendants().forEach(ProcessHandle::destroyForcibly);
+      bench.destroyForcibly();
+      bench.waitFor(10, TimeUnit.SECONDS);
+    }
+    String diagnostics = table + "\n--- stderr ---\n" + tail(stderr);
+    Files.deleteIfExists(stderr);
+    assertEquals(0, exit, diagnostics);
+    return table;
+  }
+
+  private static String tail(Path file) throws IOException {
+    List<String> lines = Files.readAllLines(file);
+    return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+  }
+}
