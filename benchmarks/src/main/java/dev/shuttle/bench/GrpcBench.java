@@ -64,10 +64,11 @@ public final class GrpcBench {
       100-byte name at each setting (c=4 m=64, c=256 m=100). Needs h2load (nghttp2-client) and taskset.
         --duration-seconds N  measured seconds per run (default 10)
         --warmup-seconds N    h2load warm-up seconds before each measurement (default 5; 0: none)
-        --smoke               two requests per stream at each setting, to check that everything runs
+        --smoke               a fixed few requests per run instead, to check that everything runs
         --tls                 over TLS: each server on its stack's default TLS provider, h2load with https://
         --results FILE        also append the numbers to FILE for bin/bench-report""";
 
+  /** {@code smoke}: each run a fixed number of requests ({@link #smokeRequests}), not a duration. */
   record Options(int durationSeconds, int warmupSeconds, Path resultsFile, boolean tls, boolean smoke) {}
 
   /** One server's outcome: its gRPC check and requests/s per setting (absent: the run failed). */
@@ -212,11 +213,18 @@ public final class GrpcBench {
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
-    // A smoke run sends a fixed number of requests instead of measuring a time window: h2load
-    // counts only requests started within its window, and at c=256 m=100 a cold server on a busy
-    // machine can take longer than a short warm-up to answer its first round, so a window could
-    // measure nothing at all.
-    return smoke ? new Options(1, 0, resultsFile, tls, true) : new Options(duration, warmup, resultsFile, tls, false);
+    return smoke ? new Options(0, 0, resultsFile, tls, true) : new Options(duration, warmup, resultsFile, tls, false);
+  }
+
+  /**
+   * The requests of a smoke run: one round of every stream slot, at least 1000. A timed window
+   * would be shorter but not safe: h2load counts only requests started within it, and at c=256
+   * m=100 all 25,600 slots hold warm-up requests until a cold server on a busy machine has
+   * answered them, which took longer than a short warm-up and window together (the run then
+   * counted nothing). A count always ends with that many answers.
+   */
+  static int smokeRequests(Setting setting) {
+    return Math.max(1000, setting.clients() * setting.streams());
   }
 
   /** The gRPC length-prefixed message: not compressed, 4-byte big-endian length, the message. */
@@ -248,7 +256,12 @@ public final class GrpcBench {
       progress.printf("  gRPC check: %s%n", result.check);
       if (result.checkPassed) {
         for (Setting setting : SETTINGS) {
-          progress.printf("  h2load %s: %s%n", setting.label(), runLength(setting));
+          if (options.smoke()) {
+            progress.printf("  h2load %s: %d requests%n", setting.label(), smokeRequests(setting));
+          } else {
+            progress.printf("  h2load %s: %ds warm-up, %ds measured%n",
+                setting.label(), options.warmupSeconds(), options.durationSeconds());
+          }
           try {
             result.requestsPerSecond.put(setting, h2load(port, setting, result));
           } catch (IOException e) {
@@ -365,15 +378,6 @@ public final class GrpcBench {
   private static final Pattern TLS_PROTOCOL = Pattern.compile("TLS Protocol: (\\S+)");
   private static final Pattern CIPHER = Pattern.compile("Cipher: (\\S+)");
 
-  /** In a smoke run, every stream of every connection sends this many requests. */
-  private static final int SMOKE_ROUNDS = 2;
-
-  private String runLength(Setting setting) {
-    return options.smoke()
-        ? SMOKE_ROUNDS * setting.clients() * setting.streams() + " requests"
-        : options.warmupSeconds() + "s warm-up, " + options.durationSeconds() + "s measured";
-  }
-
   /**
    * Runs h2load against the server and returns its requests/s; any failed request is an error.
    * Over TLS, notes in {@code result} what h2load negotiated.
@@ -383,7 +387,7 @@ public final class GrpcBench {
     command.addAll(List.of("h2load",
         "-c", String.valueOf(setting.clients()), "-m", String.valueOf(setting.streams())));
     if (options.smoke()) {
-      command.addAll(List.of("-n", String.valueOf(SMOKE_ROUNDS * setting.clients() * setting.streams())));
+      command.addAll(List.of("-n", String.valueOf(smokeRequests(setting))));
     } else {
       command.addAll(List.of("-D", String.valueOf(options.durationSeconds())));
       if (options.warmupSeconds() > 0) {
@@ -455,7 +459,7 @@ public final class GrpcBench {
     out.printf("server JVM %s, %s; %s%n",
         String.join(" ", SERVER_HEAP),
         pin ? "server pinned to CPU 0, h2load to CPU 1 (taskset)" : "ONE CPU ONLY: server and h2load share it",
-        options.smoke() ? "SMOKE RUN: " + SMOKE_ROUNDS + " requests per stream, not a measurement"
+        options.smoke() ? "smoke: a fixed few requests per run, no warm-up (the rates mean little)"
             : options.warmupSeconds() + "s warm-up then " + options.durationSeconds() + "s measured per run");
     out.println("Absolute numbers are this machine's; compare the ratios.");
     out.println();

@@ -36,7 +36,8 @@ public final class StreamingBench {
   static final String USAGE =
       """
       usage: bench-streaming [--duration-seconds N] [--warmup-seconds N] [--smoke] [--tls]
-                             [--sizes LIST] [--streams N] [--no-cross] [--results FILE] [--help]
+                             [--sizes LIST] [--streams N] [--pairs LIST] [--no-cross]
+                             [--results FILE] [--help]
       Streaming throughput: messages/s and MB/s of message bodies on one server-streaming call
       (Download) and one pipelined bidi call (Echo) per message size, and on N server-streaming calls
       of 1 KiB messages at once on one connection. Each server JVM is pinned to CPU 0 and each client
@@ -45,26 +46,31 @@ public final class StreamingBench {
       grpc-java -> Shuttle. Needs taskset on a machine with two or more CPUs.
         --duration-seconds N  measured seconds per scenario (default 3)
         --warmup-seconds N    seconds of the same call before measuring (default 1; 0: none)
-        --smoke               0.2 s warm-up and 0.5 s per scenario, no cross pairs: checks everything runs
+        --smoke               0.1 s warm-up and 0.4 s per scenario, no cross pairs: checks everything runs
         --tls                 everything over TLS, with a self-signed certificate made for the run
         --sizes LIST          message body sizes in bytes, comma-separated (default 16,1024,65536,1048576)
         --streams N           concurrent calls of the many-calls scenario (default 100; 0: skip it)
-        --no-cross            skip the cross pairs
+        --pairs LIST          the pairs to run, comma-separated, of shuttle, grpc-default, grpc-direct,
+                              cross-client (Shuttle -> grpc-java), cross-server (grpc-java -> Shuttle);
+                              default all of them (with --smoke: the first three)
+        --no-cross            leave out the cross pairs (as bench-unary's --no-cross)
         --results FILE        also append the numbers to FILE for bin/bench-report""";
 
   /** Which client drives which server; the first three are the comparison, the last two cross. */
   enum Pair {
-    SHUTTLE(StreamingBenchClient.Impl.SHUTTLE, Impl.SHUTTLE, "Shuttle", "Shuttle",
+    SHUTTLE("shuttle", StreamingBenchClient.Impl.SHUTTLE, Impl.SHUTTLE, "Shuttle", "Shuttle",
         "Shuttle -> Shuttle", false),
-    GRPC_DEFAULT(StreamingBenchClient.Impl.GRPC_JAVA, Impl.GRPC_JAVA, "grpc-java (default executor)", "grpc default",
-        "grpc-java -> grpc-java (default executor)", false),
-    GRPC_DIRECT(StreamingBenchClient.Impl.GRPC_JAVA, Impl.GRPC_JAVA_DIRECT, "grpc-java (directExecutor)", "grpc direct",
-        "grpc-java -> grpc-java (directExecutor)", false),
-    SHUTTLE_TO_GRPC(StreamingBenchClient.Impl.SHUTTLE, Impl.GRPC_JAVA_DIRECT, "cross: Shuttle client, grpc-java server",
-        "S->grpc direct", "Shuttle -> grpc-java (directExecutor), cross", true),
-    GRPC_TO_SHUTTLE(StreamingBenchClient.Impl.GRPC_JAVA, Impl.SHUTTLE, "cross: grpc-java client, Shuttle server",
-        "grpc->S", "grpc-java -> Shuttle, cross", true);
+    GRPC_DEFAULT("grpc-default", StreamingBenchClient.Impl.GRPC_JAVA, Impl.GRPC_JAVA, "grpc-java (default executor)",
+        "grpc default", "grpc-java -> grpc-java (default executor)", false),
+    GRPC_DIRECT("grpc-direct", StreamingBenchClient.Impl.GRPC_JAVA, Impl.GRPC_JAVA_DIRECT, "grpc-java (directExecutor)",
+        "grpc direct", "grpc-java -> grpc-java (directExecutor)", false),
+    SHUTTLE_TO_GRPC("cross-client", StreamingBenchClient.Impl.SHUTTLE, Impl.GRPC_JAVA_DIRECT,
+        "cross: Shuttle client, grpc-java server", "S->grpc direct", "Shuttle -> grpc-java (directExecutor), cross", true),
+    GRPC_TO_SHUTTLE("cross-server", StreamingBenchClient.Impl.GRPC_JAVA, Impl.SHUTTLE,
+        "cross: grpc-java client, Shuttle server", "grpc->S", "grpc-java -> Shuttle, cross", true);
 
+    /** The name --pairs takes. */
+    final String flag;
     final StreamingBenchClient.Impl client;
     final Impl server;
     /** The implementation, as results rows name it. */
@@ -74,8 +80,9 @@ public final class StreamingBench {
     final String description;
     final boolean cross;
 
-    Pair(StreamingBenchClient.Impl client, Impl server, String label, String column, String description,
+    Pair(String flag, StreamingBenchClient.Impl client, Impl server, String label, String column, String description,
         boolean cross) {
+      this.flag = flag;
       this.client = client;
       this.server = server;
       this.label = label;
@@ -86,7 +93,7 @@ public final class StreamingBench {
   }
 
   record Options(long warmupMillis, long durationMillis, boolean tls, List<Integer> sizes, int streams,
-      boolean cross, Path resultsFile) {
+      List<Pair> pairs, Path resultsFile) {
     List<StreamScenario> scenarios() {
       List<StreamScenario> list = new ArrayList<>();
       for (int size : sizes) {
@@ -101,8 +108,8 @@ public final class StreamingBench {
       return list;
     }
 
-    List<Pair> pairs() {
-      return List.of(Pair.values()).stream().filter(p -> cross || !p.cross).toList();
+    boolean cross() {
+      return pairs.stream().anyMatch(p -> p.cross);
     }
   }
 
@@ -118,6 +125,8 @@ public final class StreamingBench {
     /** Messages per second by scenario; absent: not measured. */
     final Map<StreamScenario, Double> rates = new LinkedHashMap<>();
     final List<String> problems = new ArrayList<>();
+    /** What the table should say that is no failure: a late Stop, say. */
+    final List<String> notes = new ArrayList<>();
 
     Result(Pair pair) {
       this.pair = pair;
@@ -196,7 +205,8 @@ public final class StreamingBench {
     int warmup = 1;
     boolean smoke = false;
     boolean tls = false;
-    boolean cross = true;
+    List<Pair> pairs = null;
+    boolean noCross = false;
     List<Integer> sizes = DEFAULT_SIZES;
     int streams = DEFAULT_STREAMS;
     Path resultsFile = null;
@@ -214,8 +224,8 @@ public final class StreamingBench {
         }
         case "--smoke" -> smoke = true;
         case "--tls" -> tls = true;
-        case "--no-cross" -> cross = false;
-        case "--results", "--sizes", "--streams", "--duration-seconds", "--warmup-seconds" -> {
+        case "--no-cross" -> noCross = true;
+        case "--results", "--sizes", "--streams", "--pairs", "--duration-seconds", "--warmup-seconds" -> {
           if (value == null) {
             if (i + 1 >= args.length) {
               throw new IllegalArgumentException(arg + " needs a value");
@@ -225,6 +235,7 @@ public final class StreamingBench {
           switch (arg) {
             case "--results" -> resultsFile = Path.of(value);
             case "--sizes" -> sizes = sizes(value);
+            case "--pairs" -> pairs = pairs(value);
             case "--streams" -> streams = number(arg, value, 0, 10_000);
             case "--duration-seconds" -> duration = number(arg, value, 1, 3600);
             default -> warmup = number(arg, value, 0, 3600);
@@ -233,9 +244,18 @@ public final class StreamingBench {
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
+    if (pairs == null) {
+      pairs = List.of(Pair.values());
+    }
+    if (noCross || (smoke && pairs.size() == Pair.values().length)) {
+      pairs = pairs.stream().filter(p -> !p.cross).toList();
+    }
+    if (pairs.isEmpty()) {
+      throw new IllegalArgumentException("no pairs left to run");
+    }
     return smoke
-        ? new Options(200, 500, tls, sizes, streams, false, resultsFile)
-        : new Options(warmup * 1000L, duration * 1000L, tls, sizes, streams, cross, resultsFile);
+        ? new Options(100, 400, tls, sizes, streams, pairs, resultsFile)
+        : new Options(warmup * 1000L, duration * 1000L, tls, sizes, streams, pairs, resultsFile);
   }
 
   private static int number(String flag, String value, int min, int max) {
@@ -249,6 +269,17 @@ public final class StreamingBench {
       throw new IllegalArgumentException(flag + " must be " + min + ".." + max + ", got " + n);
     }
     return n;
+  }
+
+  private static List<Pair> pairs(String list) {
+    List<String> names = List.of(list.split(",")).stream().map(String::strip).toList();
+    for (String name : names) {
+      if (List.of(Pair.values()).stream().noneMatch(p -> p.flag.equals(name))) {
+        throw new IllegalArgumentException("--pairs takes shuttle, grpc-default, grpc-direct, cross-client and "
+            + "cross-server, not " + name);
+      }
+    }
+    return List.of(Pair.values()).stream().filter(p -> names.contains(p.flag)).toList();
   }
 
   private static List<Integer> sizes(String list) {
@@ -377,6 +408,10 @@ public final class StreamingBench {
         progress.printf(Locale.ROOT, "  %-36s %12.0f messages/s %10.2f MB/s%n", scenario.label(), rate,
             rate * scenario.size() / 1e6);
       }
+      case "note" -> {
+        result.notes.add(scenario.label() + ": " + f[2]);
+        progress.printf("  %s: note: %s%n", scenario.label(), f[2]);
+      }
       case "failed" -> {
         result.problems.add(scenario.label() + ": " + f[2]);
         progress.printf("  %s: failed: %s%n", scenario.label(), f[2]);
@@ -428,6 +463,9 @@ public final class StreamingBench {
     printRates(results, scenarios, out, "MB/s", 0, "%.2f");
     printRatios(results, scenarios, out);
     for (Result r : results) {
+      for (String note : r.notes) {
+        out.println("note: " + r.pair.description + ": " + note);
+      }
       for (String problem : r.problems) {
         out.println("problem: " + r.pair.description + ": " + problem);
       }

@@ -45,7 +45,8 @@ import java.util.function.Supplier;
  *
  * <p>It prints one line per check and per measurement for {@link StreamingBench} to read:
  * {@code check TOKEN ok ...} or {@code check TOKEN failed ...}, then {@code result TOKEN MESSAGES
- * NANOS} or {@code failed TOKEN ...}. Exit 0 when every scenario passed, 1 otherwise, 2 on a usage
+ * NANOS first=MSms stop=MSms end=MSms} (and {@code note TOKEN ...} lines before it) or
+ * {@code failed TOKEN ...}. Exit 0 when every scenario passed, 1 otherwise, 2 on a usage
  * error.
  */
 public final class StreamingBenchClient {
@@ -95,8 +96,11 @@ public final class StreamingBenchClient {
      */
     Call echo(Supplier<Payload> outgoing, Receiver receiver);
 
-    /** Ends the downloads started with this stop id; whether the server knew it. */
-    boolean stop(long stopId);
+    /**
+     * Ends the downloads started with this stop id: whether the server knew it, or null when the
+     * call did not complete within {@code deadline}.
+     */
+    Boolean stop(long stopId, Duration deadline);
 
     @Override
     void close();
@@ -132,8 +136,15 @@ public final class StreamingBenchClient {
           continue;
         }
         try {
-          double[] measured = measure(stack, scenario, options);
-          out.printf("result %s %d %d%n", scenario.token(), (long) measured[0], (long) measured[1]);
+          List<String> notes = new ArrayList<>();
+          double[] measured = measure(stack, scenario, options, notes);
+          for (String note : notes) {
+            out.println("note " + scenario.token() + " " + note);
+          }
+          // The phases after the numbers are for a person reading along: how long the calls took
+          // to deliver their first message, the Stop call took, and the calls then took to end.
+          out.printf("result %s %d %d first=%dms stop=%dms end=%dms%n", scenario.token(), (long) measured[0],
+              (long) measured[1], (long) measured[2], (long) measured[3], (long) measured[4]);
         } catch (IllegalStateException e) {
           out.println("failed " + scenario.token() + " " + e.getMessage());
           allPassed = false;
@@ -318,6 +329,14 @@ public final class StreamingBenchClient {
     }
   }
 
+  /**
+   * How long the Stop call that ends a measured download may take: 2 to 5 s, twice the measured
+   * duration. It takes milliseconds unless something starves it, which the run then notes.
+   */
+  static Duration stopWait(Options options) {
+    return Duration.ofMillis(Math.max(2000, Math.min(5000, 2 * options.durationMillis())));
+  }
+
   /** How long a measurement waits for a message: each call's first, and one in the window. */
   private static final Duration MESSAGE_WAIT = Duration.ofSeconds(30);
 
@@ -326,9 +345,11 @@ public final class StreamingBenchClient {
   /**
    * Starts the scenario's calls with no end of messages, counts from the end of the warm-up for
    * the duration, then ends them: downloads by a Stop call naming their stop id, echoes by the
-   * client's half-close. Both must then end OK. Returns {messages, nanoseconds}.
+   * client's half-close. Both must then end OK. Returns {messages, nanoseconds, then milliseconds:
+   * to the first message, for the Stop call, from it to the end}.
    */
-  static double[] measure(Stack stack, StreamScenario scenario, Options options) throws InterruptedException {
+  static double[] measure(Stack stack, StreamScenario scenario, Options options, List<String> notes)
+      throws InterruptedException {
     List<Counter> counters = new ArrayList<>();
     List<Call> calls = new ArrayList<>();
     Payload message = StreamScenario.downloadPayload(scenario.size());
@@ -350,16 +371,18 @@ public final class StreamingBenchClient {
     }
     // The clock starts once every call delivers: how long a stack takes to get going is a
     // latency, not a rate, and would otherwise eat into short runs.
-    long firstDeadline = System.nanoTime() + MESSAGE_WAIT.toNanos();
+    long started = System.nanoTime();
+    long firstDeadline = started + MESSAGE_WAIT.toNanos();
     for (int c = 0; c < counters.size(); c++) {
       long left = firstDeadline - System.nanoTime();
       if (!counters.get(c).first.await(Math.max(0, left), TimeUnit.NANOSECONDS)) {
         stopper.stopped = true;
-        stack.stop(stopId);
+        stack.stop(stopId, stopWait(options));
         calls.forEach(Call::cancel);
         throw new IllegalStateException("call " + c + " delivered nothing within " + MESSAGE_WAIT.toSeconds() + " s");
       }
     }
+    long firstMillis = (System.nanoTime() - started) / 1_000_000;
     Thread.sleep(options.warmupMillis());
     long before = total(counters);
     long start = System.nanoTime();
@@ -375,14 +398,26 @@ public final class StreamingBenchClient {
     long nanos = System.nanoTime() - start;
     boolean endedEarly = calls.stream().anyMatch(c -> c.end().isDone());
 
+    long stopping = System.nanoTime();
     stopper.stopped = true;
-    if (scenario.kind() == StreamScenario.Kind.SERVER_STREAMING && !stack.stop(stopId)) {
-      calls.forEach(Call::cancel);
-      throw new IllegalStateException("the server did not know the downloads' stop id");
+    boolean cancelled = false;
+    if (scenario.kind() == StreamScenario.Kind.SERVER_STREAMING) {
+      Boolean known = stack.stop(stopId, stopWait(options));
+      if (known == null) {
+        // The numbers are taken; only the ending is late. Say so, and end the calls another way.
+        notes.add("the Stop call took over " + stopWait(options).toMillis() + " ms while the downloads ran;"
+            + " they were cancelled");
+        calls.forEach(Call::cancel);
+        cancelled = true;
+      } else if (!known) {
+        calls.forEach(Call::cancel);
+        throw new IllegalStateException("the server did not know the downloads' stop id");
+      }
     }
+    long stopped = System.nanoTime();
     for (int c = 0; c < calls.size(); c++) {
       String end = await(calls.get(c));
-      if (!end.equals("OK")) {
+      if (!end.equals("OK") && !(cancelled && end.startsWith("CANCELLED"))) {
         throw new IllegalStateException("call " + c + " ended " + end + " after the measurement, not OK");
       }
       if (counters.get(c).problem != null) {
@@ -395,7 +430,8 @@ public final class StreamingBenchClient {
     if (after - before <= 0) {
       throw new IllegalStateException("no message arrived within " + MESSAGE_WAIT.toSeconds() + " s of measuring");
     }
-    return new double[] {after - before, nanos};
+    return new double[] {after - before, nanos, firstMillis, (stopped - stopping) / 1_000_000,
+        (System.nanoTime() - stopped) / 1_000_000};
   }
 
   private static final class Stopper {
@@ -457,8 +493,15 @@ public final class StreamingBenchClient {
     }
 
     @Override
-    public boolean stop(long stopId) {
-      return client.stop(StopRequest.newBuilder().setStopId(stopId).build()).getKnown();
+    public Boolean stop(long stopId, Duration deadline) {
+      try {
+        return client.withTimeout(deadline).stop(StopRequest.newBuilder().setStopId(stopId).build()).getKnown();
+      } catch (StatusException e) {
+        if (e.code() == dev.shuttle.Status.Code.DEADLINE_EXCEEDED) {
+          return null;
+        }
+        throw e;
+      }
     }
 
     private static CompletableFuture<String> receiveAll(ResponseStream<Payload> responses, Receiver receiver) {
@@ -575,9 +618,17 @@ public final class StreamingBenchClient {
     }
 
     @Override
-    public boolean stop(long stopId) {
-      return ClientCalls.blockingUnaryCall(channel, StreamingBenchServer.GRPC_STOP, CallOptions.DEFAULT,
-          StopRequest.newBuilder().setStopId(stopId).build()).getKnown();
+    public Boolean stop(long stopId, Duration deadline) {
+      try {
+        return ClientCalls.blockingUnaryCall(channel, StreamingBenchServer.GRPC_STOP,
+            CallOptions.DEFAULT.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS),
+            StopRequest.newBuilder().setStopId(stopId).build()).getKnown();
+      } catch (io.grpc.StatusRuntimeException e) {
+        if (e.getStatus().getCode() == io.grpc.Status.Code.DEADLINE_EXCEEDED) {
+          return null;
+        }
+        throw e;
+      }
     }
 
     private static String describe(Throwable t) {

@@ -28,18 +28,21 @@ class StreamingBenchSmokeTest {
     assumeTaskset();
     String table = runSmoke(List.of("--smoke"));
     StreamingBench.Options options = StreamingBench.parse(new String[] {"--smoke"});
-    assertComplete(table, options.scenarios());
+    assertEquals(COMPARED, options.pairs());
+    assertComplete(table, options.scenarios(), COMPARED);
     assertTrue(table.contains("Shuttle / grpc-java"), table);
   }
 
   @Test
   void tlsSmokeRunServesEveryPairOverTlsAndSaysOnWhat() throws Exception {
     assumeTaskset();
-    List<String> args = List.of("--smoke", "--tls", "--sizes=65536", "--streams=0");
+    // One large size, Shuttle against grpc-java's directExecutor: TLS on both stacks, both ways.
+    List<String> args = List.of("--smoke", "--tls", "--sizes=65536", "--streams=0", "--pairs=shuttle,grpc-direct");
+    List<StreamingBench.Pair> pairs = List.of(StreamingBench.Pair.SHUTTLE, StreamingBench.Pair.GRPC_DIRECT);
     String table = runSmoke(args);
-    assertComplete(table, StreamingBench.parse(args.toArray(String[]::new)).scenarios());
+    assertComplete(table, StreamingBench.parse(args.toArray(String[]::new)).scenarios(), pairs);
     assertTrue(table.startsWith("Streaming throughput over TLS"), table);
-    for (StreamingBench.Pair pair : COMPARED) {
+    for (StreamingBench.Pair pair : pairs) {
       String line = table.lines().filter(l -> l.startsWith("TLS " + pair.column + " ")).findFirst().orElse("");
       assertTrue(line.contains("server TLS via ") && line.contains("client TLS via ")
           && line.contains("negotiated TLSv1."), "TLS line of " + pair.column + ": " + line + "\n" + table);
@@ -51,8 +54,8 @@ class StreamingBenchSmokeTest {
         "taskset is not installed: skipping the benchmark smoke run");
   }
 
-  private static void assertComplete(String table, List<StreamScenario> scenarios) {
-    for (StreamingBench.Pair pair : COMPARED) {
+  private static void assertComplete(String table, List<StreamScenario> scenarios, List<StreamingBench.Pair> pairs) {
+    for (StreamingBench.Pair pair : pairs) {
       assertTrue(table.lines().anyMatch(l -> l.startsWith("check " + pair.column + " ")
           && l.contains("ok (" + scenarios.size() + " scenarios")), "check of " + pair.column + "\n" + table);
     }
@@ -65,7 +68,7 @@ class StreamingBenchSmokeTest {
             .filter(l -> l.startsWith(s.label() + "  ")).findFirst().orElse(null);
         assertTrue(row != null, "no " + metric + " row for " + s.label() + "\n" + table);
         String[] cells = row.substring(s.label().length()).strip().split("\\s+");
-        assertEquals(COMPARED.size(), cells.length, "one " + metric + " per pair: " + row);
+        assertEquals(pairs.size(), cells.length, "one " + metric + " per pair: " + row);
         for (String cell : cells) {
           assertTrue(Double.parseDouble(cell) > 0, "positive " + metric + ": " + row);
         }
