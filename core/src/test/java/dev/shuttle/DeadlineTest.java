@@ -143,6 +143,7 @@ class DeadlineTest {
   void aDeadlineTravelsThroughTwoHopsAndEndsThemAll() throws Exception {
     AtomicReference<Duration> backendSaw = new AtomicReference<>();
     AtomicReference<Throwable> relaySaw = new AtomicReference<>();
+    CountDownLatch relayFailed = new CountDownLatch(1);
     CountDownLatch backendCancelled = new CountDownLatch(1);
     Server backend =
         later(
@@ -166,6 +167,7 @@ class DeadlineTest {
                     return toBackend.unaryCall(SLEEP, request, CallOptions.DEFAULT);
                   } catch (StatusException e) {
                     relaySaw.set(e);
+                    relayFailed.countDown();
                     throw e;
                   }
                 }).build())
@@ -181,7 +183,9 @@ class DeadlineTest {
     assertNotNull(seen, "the backend got a deadline");
     assertTrue(!seen.isNegative() && seen.compareTo(timeout) <= 0, "the backend's time left: " + seen);
     // The relay's own call ends by the same deadline: by its timer, or by the client's reset
-    // just before (the client's copy of the deadline is the earliest).
+    // just before (the client's copy of the deadline is the earliest). Which of the two the
+    // client hears about first is not defined, so wait for the relay's handler to see it.
+    assertTrue(relayFailed.await(WAIT_SECONDS, TimeUnit.SECONDS), "the relay's call to the backend ended");
     Status.Code relayCode = ((StatusException) relaySaw.get()).code();
     assertTrue(
         relayCode == Status.Code.DEADLINE_EXCEEDED || relayCode == Status.Code.CANCELLED,
