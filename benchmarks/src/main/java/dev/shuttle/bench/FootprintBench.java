@@ -195,9 +195,8 @@ public final class FootprintBench {
   // The classpaths.
 
   /**
-   * Finds each stack's seed runtime next to this module's build output: this jar (or classes
-   * directory) sits in benchmarks/target, whose lib/ has grpc-java's jars; examples/target holds
-   * the seed example's jar and lib/.
+   * Finds each stack's seed runtime in the checkout this program was built in: benchmarks/target/lib
+   * has grpc-java's jars; examples/target holds the seed example's jar and lib/.
    */
   private void findRuntimes() throws IOException {
     Path self;
@@ -206,8 +205,17 @@ public final class FootprintBench {
     } catch (URISyntaxException e) {
       throw new IOException("cannot tell where this program's classes are", e);
     }
-    Path benchmarksTarget = self.getParent();
-    Path examplesTarget = benchmarksTarget.getParent().getParent().resolve("examples").resolve("target");
+    // This jar may also be a copy in another module's target/lib (bin/bench-report runs with the
+    // JMH module's classpath): the checkout is the nearest ancestor with both modules in it.
+    Path root = self.getParent();
+    while (root != null && !(Files.isDirectory(root.resolve("benchmarks")) && Files.isDirectory(root.resolve("examples")))) {
+      root = root.getParent();
+    }
+    if (root == null) {
+      throw new IOException("cannot find the checkout (with benchmarks/ and examples/) above " + self);
+    }
+    Path benchmarksTarget = root.resolve("benchmarks").resolve("target");
+    Path examplesTarget = root.resolve("examples").resolve("target");
     Path grpcLib = benchmarksTarget.resolve("lib");
     Path shuttleLib = examplesTarget.resolve("lib");
     Path seedJar;

@@ -39,13 +39,14 @@ import java.util.Set;
 public final class Report {
   static final String USAGE =
       """
-      usage: bench-report [--smoke] [--out DIR] [--only NAME[,NAME...]] [--help]
+      usage: bench-report [--smoke] [--out DIR] [--only NAME[,NAME...]] [--append] [--help]
       Runs the benchmark suite, Shuttle against grpc-java in the same run, and writes DIR/results.md
       (the table), DIR/results.svg (the ratios as a chart), DIR/results.tsv (the raw rows) and
       DIR/output.txt (what each benchmark printed).
         --smoke          each benchmark in its smoke mode: checks that everything runs (a few minutes)
         --out DIR        where to write (default docs/benchmarks)
         --only NAMES     only these benchmarks, comma-separated: %s
+        --append         add to DIR's results.tsv and output.txt instead of starting afresh (to rerun one benchmark)
       Exit status 1 if a benchmark failed (the report still lists what was measured), 2 on a usage error.
       """;
 
@@ -90,7 +91,7 @@ public final class Report {
     }
   }
 
-  record Options(boolean smoke, Path out, List<Benchmark> benchmarks) {}
+  record Options(boolean smoke, Path out, List<Benchmark> benchmarks, boolean append) {}
 
   private Report() {}
 
@@ -113,9 +114,16 @@ public final class Report {
     }
     Files.createDirectories(options.out());
     Path tsv = options.out().resolve("results.tsv");
-    Files.deleteIfExists(tsv);
-    Files.writeString(tsv, "# benchmark\tscenario\tmetric\tbetter\timpl\tvalue\ttarget\n");
+    Path outputFile = options.out().resolve("output.txt");
     StringBuilder printed = new StringBuilder();
+    if (options.append() && Files.exists(tsv)) {
+      if (Files.exists(outputFile)) {
+        printed.append(Files.readString(outputFile));
+      }
+    } else {
+      Files.deleteIfExists(tsv);
+      Files.writeString(tsv, "# benchmark\tscenario\tmetric\tbetter\timpl\tvalue\ttarget\n");
+    }
     List<String> failures = new ArrayList<>();
     long started = System.nanoTime();
     for (Benchmark b : options.benchmarks()) {
@@ -142,7 +150,7 @@ public final class Report {
       }
     }
     Duration took = Duration.ofNanos(System.nanoTime() - started);
-    Files.writeString(options.out().resolve("output.txt"), printed.toString());
+    Files.writeString(outputFile, printed.toString());
     List<Comparison> comparisons = compare(Results.read(tsv));
     String when = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"));
     Machine machine = Machine.current();
@@ -164,6 +172,7 @@ public final class Report {
 
   static Options parse(String[] args) {
     boolean smoke = false;
+    boolean append = false;
     Path out = Path.of("docs", "benchmarks");
     List<Benchmark> chosen = SUITE;
     for (int i = 0; i < args.length; i++) {
@@ -179,6 +188,7 @@ public final class Report {
           return null;
         }
         case "--smoke" -> smoke = true;
+        case "--append" -> append = true;
         case "--out", "--only" -> {
           if (value == null) {
             if (i + 1 >= args.length) {
@@ -195,7 +205,7 @@ public final class Report {
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
-    return new Options(smoke, out, chosen);
+    return new Options(smoke, out, chosen, append);
   }
 
   private static List<Benchmark> pick(String names) {
