@@ -78,6 +78,23 @@ class HostilePeerTest {
     return connect().handshake();
   }
 
+  /**
+   * A peer that cancelled a busy stream may answer each of our frames still in flight with a
+   * reset (grpc-java's Netty does): resets of closed streams are not abuse, however many.
+   */
+  @Test
+  void resetsOfStreamsAlreadyClosedAreNotCountedAsRapidReset() throws Exception {
+    try (RawH2 conn = handshake()) {
+      EchoServer.assertEchoes(conn, 1);
+      ByteArrayOutputStream burst = new ByteArrayOutputStream();
+      for (int i = 0; i < 1000; i++) {
+        burst.writeBytes(rstStream(1, CANCEL));
+      }
+      conn.send(burst.toByteArray());
+      EchoServer.assertEchoes(conn, 3);
+    }
+  }
+
   // -----------------------------------------------------------------------------------------------
   // The connection preface (RFC 9113 section 3.4).
 

@@ -346,7 +346,6 @@ final class FrameDispatcher implements FrameHandler {
   @Override
   public void onRstStream(int streamId, Http2ErrorCode code) throws Http2Exception {
     requireSettingsFirst();
-    abuse.onReset();
     Http2Stream stream;
     StreamFailure failure;
     lock();
@@ -356,8 +355,13 @@ final class FrameDispatcher implements FrameHandler {
         if (streams.isIdle(streamId)) {
           throw Http2Exception.connectionError(Http2ErrorCode.PROTOCOL_ERROR, "RST_STREAM on idle stream " + streamId);
         }
+        // Not counted: a reset of a stream that is already closed costs one lookup, and a peer
+        // may send one for each of our frames still in flight on a stream it cancelled (Netty
+        // does), so one cancelled busy stream would otherwise end a client's connection.
         return;
       }
+      // Only a reset that ends a stream costs us work: that is what rapid reset repeats.
+      abuse.onReset();
       StreamFailure.Kind kind =
           code == Http2ErrorCode.REFUSED_STREAM ? StreamFailure.Kind.REFUSED : StreamFailure.Kind.RESET_BY_PEER;
       failure = new StreamFailure(kind, code, "stream reset by peer: " + code);
