@@ -1,23 +1,8 @@
 package dev.shuttle.bench;
 
-import dev.shuttle.BidiCall;
-import dev.shuttle.Channel;
-import dev.shuttle.ResponseStream;
-import dev.shuttle.StatusException;
 import dev.shuttle.bench.proto.Payload;
 import dev.shuttle.bench.streaming.DownloadRequest;
-import dev.shuttle.bench.streaming.StopRequest;
-import dev.shuttle.bench.streaming.StreamingClient;
-import dev.shuttle.http2.config.TlsClientConfig;
-import io.grpc.CallOptions;
-import io.grpc.ClientCall;
-import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientCalls;
-import io.grpc.stub.ClientResponseObserver;
-import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -215,11 +200,11 @@ public final class StreamingBenchClient {
     Stack stack;
     if (options.impl() == Impl.SHUTTLE) {
       transport = options.tlsCa() == null ? "cleartext" : "TLS via " + BenchTls.jdkProvider();
-      stack = new ShuttleStack(options.port(), options.tlsCa());
+      stack = new ShuttleStreamingStack(options.port(), options.tlsCa());
     } else {
       SslContext tls = options.tlsCa() == null ? null : BenchTls.grpcClientContext(options.tlsCa());
       transport = tls == null ? "cleartext" : "TLS via " + BenchTls.grpcProvider(tls);
-      stack = new GrpcStack(options.port(), tls);
+      stack = new GrpcStreamingStack(options.port(), tls);
     }
     out.println("client: " + options.impl().flag + ", " + transport);
     out.println("client-jvm: " + jvmShape());
@@ -454,203 +439,6 @@ public final class StreamingBenchClient {
       return "(not ended within " + END_WAIT.toSeconds() + " s)";
     } catch (ExecutionException e) {
       return String.valueOf(e.getCause());
-    }
-  }
-
-  // ---- Shuttle ----
-
-  private static final class ShuttleStack implements Stack {
-    private final Channel channel;
-    private final StreamingClient client;
-
-    ShuttleStack(int port, Path tlsCa) throws IOException {
-      String target = "127.0.0.1:" + port;
-      channel = tlsCa == null ? Channel.plaintext(target) : Channel.tls(target, TlsClientConfig.trusting(tlsCa));
-      client = StreamingClient.of(channel);
-    }
-
-    @Override
-    public Call download(DownloadRequest request, Receiver receiver) {
-      ResponseStream<Payload> responses = client.download(request);
-      return new ShuttleCall(responses, receiveAll(responses, receiver));
-    }
-
-    @Override
-    public Call echo(Supplier<Payload> outgoing, Receiver receiver) {
-      BidiCall<Payload, Payload> call = client.echo();
-      Thread.ofVirtual().name("echo-sender").start(() -> {
-        try {
-          Payload message;
-          while ((message = outgoing.get()) != null) {
-            call.send(message); // blocks while the server's window is closed
-          }
-          call.halfClose();
-        } catch (StatusException e) {
-          // The call ended under the sender; the receiver reports how.
-        }
-      });
-      return new ShuttleCall(call, receiveAll(call, receiver));
-    }
-
-    @Override
-    public Boolean stop(long stopId, Duration deadline) {
-      try {
-        return client.withTimeout(deadline).stop(StopRequest.newBuilder().setStopId(stopId).build()).getKnown();
-      } catch (StatusException e) {
-        if (e.code() == dev.shuttle.Status.Code.DEADLINE_EXCEEDED) {
-          return null;
-        }
-        throw e;
-      }
-    }
-
-    private static CompletableFuture<String> receiveAll(ResponseStream<Payload> responses, Receiver receiver) {
-      CompletableFuture<String> end = new CompletableFuture<>();
-      Thread.ofVirtual().name("stream-receiver").start(() -> {
-        try {
-          for (Payload message : responses) {
-            receiver.received(message);
-          }
-          end.complete("OK");
-        } catch (StatusException e) {
-          end.complete(e.code() + ": " + e.status().description());
-        } catch (RuntimeException e) {
-          end.complete(e.toString());
-        }
-      });
-      return end;
-    }
-
-    private record ShuttleCall(ResponseStream<Payload> responses, CompletableFuture<String> end) implements Call {
-      @Override
-      public void cancel() {
-        responses.close();
-      }
-    }
-
-    @Override
-    public void close() {
-      channel.close();
-    }
-  }
-
-  // ---- grpc-java ----
-
-  private static final class GrpcStack implements Stack {
-    private final ManagedChannel channel;
-
-    GrpcStack(int port, SslContext tls) {
-      NettyChannelBuilder builder = NettyChannelBuilder.forAddress("127.0.0.1", port);
-      if (tls == null) {
-        builder.usePlaintext();
-      } else {
-        builder.sslContext(tls);
-      }
-      // Callbacks on the event loop: these only count, never block.
-      channel = builder.directExecutor().build();
-    }
-
-    @Override
-    public Call download(DownloadRequest request, Receiver receiver) {
-      ClientCall<DownloadRequest, Payload> call = channel.newCall(StreamingBenchServer.GRPC_DOWNLOAD, CallOptions.DEFAULT);
-      CompletableFuture<String> end = new CompletableFuture<>();
-      ClientCalls.asyncServerStreamingCall(call, request, new StreamObserver<>() {
-        @Override
-        public void onNext(Payload message) {
-          receiver.received(message);
-        }
-
-        @Override
-        public void onError(Throwable t) {
-          end.complete(describe(t));
-        }
-
-        @Override
-        public void onCompleted() {
-          end.complete("OK");
-        }
-      });
-      return new GrpcCall(call, end);
-    }
-
-    @Override
-    public Call echo(Supplier<Payload> outgoing, Receiver receiver) {
-      ClientCall<Payload, Payload> call = channel.newCall(StreamingBenchServer.GRPC_ECHO, CallOptions.DEFAULT);
-      CompletableFuture<String> end = new CompletableFuture<>();
-      ClientCalls.asyncBidiStreamingCall(call, new ClientResponseObserver<Payload, Payload>() {
-        private ClientCallStreamObserver<Payload> requests;
-        private boolean halfClosed; // touched only in grpc-java's serialized callbacks
-
-        @Override
-        public void beforeStart(ClientCallStreamObserver<Payload> requests) {
-          this.requests = requests;
-          requests.setOnReadyHandler(this::sendWhileReady);
-        }
-
-        private void sendWhileReady() {
-          while (!halfClosed && requests.isReady()) {
-            Payload message = outgoing.get();
-            if (message == null) {
-              halfClosed = true;
-              requests.onCompleted();
-            } else {
-              requests.onNext(message);
-            }
-          }
-        }
-
-        @Override
-        public void onNext(Payload message) {
-          receiver.received(message);
-        }
-
-        @Override
-        public void onError(Throwable t) {
-          end.complete(describe(t));
-        }
-
-        @Override
-        public void onCompleted() {
-          end.complete("OK");
-        }
-      });
-      return new GrpcCall(call, end);
-    }
-
-    @Override
-    public Boolean stop(long stopId, Duration deadline) {
-      try {
-        return ClientCalls.blockingUnaryCall(channel, StreamingBenchServer.GRPC_STOP,
-            CallOptions.DEFAULT.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS),
-            StopRequest.newBuilder().setStopId(stopId).build()).getKnown();
-      } catch (io.grpc.StatusRuntimeException e) {
-        if (e.getStatus().getCode() == io.grpc.Status.Code.DEADLINE_EXCEEDED) {
-          return null;
-        }
-        throw e;
-      }
-    }
-
-    private static String describe(Throwable t) {
-      io.grpc.Status status = io.grpc.Status.fromThrowable(t);
-      return status.getCode() + ": " + status.getDescription();
-    }
-
-    private record GrpcCall(ClientCall<?, ?> call, CompletableFuture<String> end) implements Call {
-      @Override
-      public void cancel() {
-        call.cancel("the benchmark stopped waiting for its end", null);
-      }
-    }
-
-    @Override
-    public void close() {
-      channel.shutdownNow();
-      try {
-        channel.awaitTermination(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
     }
   }
 }
