@@ -8,11 +8,15 @@ import java.util.Collection;
  * Flow control of one connection, both directions (RFC 9113 section 5.2 and 6.9).
  *
  * <p>Sending: a writer takes credit from its stream's window and the connection's before it
- * queues DATA, and parks on its own stream's condition while either is closed. A WINDOW_UPDATE
- * wakes only the streams it concerns: the stream it names, or, for the connection window, the
- * streams that wait for it in the order they started waiting. Credit taken for DATA that is then
- * dropped (the stream was reset first) goes back to the connection window, which would otherwise
- * shrink for good.
+ * queues DATA, and parks on its own stream's condition while either is closed. A stream
+ * WINDOW_UPDATE wakes the stream it names. Connection window that opens goes first to the writers
+ * that found it closed, in the order they began waiting, each granted up to the chunk it waits
+ * to send; only what is left is there for whoever takes it first. Without the grants, the writers
+ * that happen to be running when the window opens take all of it, again and again, and a stream
+ * that once found it closed may never send (100 downloads on one connection to a peer that returns
+ * window only as its application reads: a third of them sent nothing in 30 s). Credit taken or
+ * granted for DATA that is then not sent (the stream was reset first) goes back to the connection
+ * window, which would otherwise shrink for good.
  *
  * <p>Receiving: the peer may send what our windows allow. The connection window returns as soon
  * as data is received, so one slow stream cannot starve the others; stream windows return as the
@@ -23,6 +27,10 @@ import java.util.Collection;
 final class FlowController {
   private final int ourStreamWindow;
   private final int ourConnectionWindow;
+  /**
+   * Writers that found the connection window closed, first come first granted. Whenever it is
+   * not empty, the connection window is spent: what opens is granted before anyone takes it.
+   */
   private final ArrayDeque<Http2Stream> waitingForConnectionWindow = new ArrayDeque<>();
   private long connectionSendWindow = Http2Config.DEFAULT_PROTOCOL_WINDOW;
   private int peerInitialWindow = Http2Config.DEFAULT_PROTOCOL_WINDOW;
@@ -46,33 +54,73 @@ final class FlowController {
 
   /** Takes credit for up to {@code wanted} bytes; returns how many may be sent now (maybe 0). */
   int take(Http2Stream stream, int wanted) {
-    long window = Math.min(stream.sendWindow, connectionSendWindow);
+    long window = Math.min(stream.sendWindow, stream.connectionGrant + connectionSendWindow);
     int n = (int) Math.max(0, Math.min(wanted, window));
     stream.sendWindow -= n;
-    connectionSendWindow -= n;
+    int granted = Math.min(n, stream.connectionGrant);
+    stream.connectionGrant -= granted;
+    connectionSendWindow -= n - granted;
     return n;
   }
 
+  /** Whether {@link #take} would give this stream credit now. */
   boolean hasCredit(Http2Stream stream) {
-    return stream.sendWindow > 0 && connectionSendWindow > 0;
+    return stream.sendWindow > 0 && stream.connectionGrant + connectionSendWindow > 0;
   }
 
   /**
-   * Parks the caller until a window this stream waits for may have opened or the stream ends;
-   * the caller re-checks. Holds the lock, as conditions require. An interrupt ends the wait.
+   * Puts a writer that found no credit, and wants to send {@code wanted} bytes, in line for the
+   * connection window (unless its own window is what is closed); it then waits on its stream's
+   * {@link Http2Stream#creditChanged() condition} and re-checks when woken. One that gives up
+   * leaves the line ({@link #stopWaiting}).
    */
-  void awaitCredit(Http2Stream stream) throws InterruptedException {
-    if (stream.sendWindow > 0 && connectionSendWindow <= 0 && !waitingForConnectionWindow.contains(stream)) {
+  void queueForCredit(Http2Stream stream, int wanted) {
+    if (stream.sendWindow > 0 && stream.connectionGrant == 0 && stream.wantedConnectionCredit == 0) {
+      stream.wantedConnectionCredit = wanted;
       waitingForConnectionWindow.add(stream);
     }
-    stream.creditChanged().await();
+  }
+
+  /**
+   * The stream writes no more (it closed, or its writer gave up): it leaves the queue, and what
+   * it was granted goes to the next in line.
+   */
+  void stopWaiting(Http2Stream stream) {
+    if (stream.wantedConnectionCredit > 0) {
+      stream.wantedConnectionCredit = 0;
+      waitingForConnectionWindow.remove(stream);
+    }
+    if (stream.connectionGrant > 0) {
+      connectionSendWindow += stream.connectionGrant;
+      stream.connectionGrant = 0;
+      grantWaiters();
+    }
   }
 
   /** Returns credit for DATA that was taken but will never be sent. */
   void giveBack(int bytes) {
     if (bytes > 0) {
       connectionSendWindow += bytes;
-      wakeConnectionWaiters();
+      grantWaiters();
+    }
+  }
+
+  /** Hands the open connection window to the waiting writers, first come first, and wakes them. */
+  private void grantWaiters() {
+    Http2Stream waiting;
+    while (connectionSendWindow > 0 && (waiting = waitingForConnectionWindow.peekFirst()) != null) {
+      // No more than its own window lets it send: the rest would sit idle with it.
+      long wanted = Math.min(waiting.wantedConnectionCredit, Math.max(0, waiting.sendWindow - waiting.connectionGrant));
+      int grant = (int) Math.min(wanted, connectionSendWindow);
+      waiting.connectionGrant += grant;
+      connectionSendWindow -= grant;
+      if (grant == wanted) {
+        waiting.wantedConnectionCredit = 0;
+        waitingForConnectionWindow.pollFirst();
+      } else {
+        waiting.wantedConnectionCredit -= grant; // the window is spent: it stays first in line
+      }
+      waiting.signalCredit();
     }
   }
 
@@ -82,7 +130,7 @@ final class FlowController {
     if (connectionSendWindow > Http2Config.MAX_WINDOW) {
       throw Http2Exception.connectionError(Http2ErrorCode.FLOW_CONTROL_ERROR, "connection window above 2^31-1");
     }
-    wakeConnectionWaiters();
+    grantWaiters();
   }
 
   /** A WINDOW_UPDATE for one stream. */
@@ -110,17 +158,11 @@ final class FlowController {
     }
   }
 
-  private void wakeConnectionWaiters() {
-    Http2Stream waiting;
-    while (connectionSendWindow > 0 && (waiting = waitingForConnectionWindow.poll()) != null) {
-      waiting.signalCredit();
-    }
-  }
-
   /** Wakes every writer: the connection is over. */
   void wakeAll(Collection<Http2Stream> streams) {
     waitingForConnectionWindow.clear();
     for (Http2Stream stream : streams) {
+      stream.wantedConnectionCredit = 0;
       stream.signalCredit();
     }
   }

@@ -378,6 +378,7 @@ public final class Http2Connection implements AutoCloseable {
   /** Forgets a finished stream; guarded by lock. */
   private void remove(Http2Stream stream) {
     streams.remove(stream);
+    flow.stopWaiting(stream);
     stream.signalCredit(); // a writer waiting for window must see that the stream is over
     if (streams.isLocal(stream.id)) {
       slotFreed.signal();

@@ -19,6 +19,10 @@ public final class Http2Stream {
   // Guarded by the connection's lock.
   StreamState state = StreamState.OPEN;
   long sendWindow;
+  /** Connection window set aside for this stream's writer, who found it closed. */
+  int connectionGrant;
+  /** What this stream's writer waits to be granted of the connection window; 0: not waiting. */
+  int wantedConnectionCredit;
   int receiveWindow;
   int receiveUnacked;
   int headerBlocksReceived;

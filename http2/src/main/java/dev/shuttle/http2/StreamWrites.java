@@ -42,6 +42,21 @@ final class StreamWrites {
 
   void writeData(Http2Stream stream, byte[] data, int offset, int length, boolean endStream)
       throws Http2StreamClosedException, InterruptedException {
+    try {
+      queueData(stream, data, offset, length, endStream);
+    } catch (InterruptedException e) {
+      connection.lock.lock();
+      try {
+        flow.stopWaiting(stream); // a writer that gives up must not keep credit from the others
+      } finally {
+        connection.lock.unlock();
+      }
+      throw e;
+    }
+  }
+
+  private void queueData(Http2Stream stream, byte[] data, int offset, int length, boolean endStream)
+      throws Http2StreamClosedException, InterruptedException {
     boolean provoked = connection.onReaderThread();
     while (true) {
       while (writer.isOverBudget() && !provoked) {
@@ -85,7 +100,8 @@ final class StreamWrites {
       try {
         connection.checkWritable(stream);
         if (!flow.hasCredit(stream)) {
-          flow.awaitCredit(stream);
+          flow.queueForCredit(stream, Math.min(length, maxDataChunk));
+          stream.creditChanged().await(); // a WINDOW_UPDATE, a grant, or the stream's end
         }
       } finally {
         connection.lock.unlock();

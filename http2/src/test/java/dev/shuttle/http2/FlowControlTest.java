@@ -292,4 +292,136 @@ class FlowControlTest {
       assertEquals(Http2ErrorCode.FLOW_CONTROL_ERROR, receiverFailure.get().code());
     }
   }
+  // -----------------------------------------------------------------------------------------------
+  // Our writers sharing the connection window, against a raw peer that returns it by hand.
+
+  /** The peer's stream window: large, so that only the connection window limits the writers. */
+  private static final int PEER_STREAM_WINDOW = 1 << 20;
+  /** What each writer writes at once, and what it waits for when the connection window is closed. */
+  private static final int CHUNK = 4096;
+  /** The connection window the raw peer opens at first: 16 chunks. */
+  private static final int FIRST_WINDOW = WINDOW + 1;
+
+  /**
+   * A raw server that has sent its SETTINGS and opened the connection window by one byte, to 16
+   * chunks, and reads what our client connection sends.
+   */
+  private DataInputStream acceptRawServer(Socket raw) throws IOException {
+    raw.setSoTimeout(10_000);
+    DataInputStream in = new DataInputStream(raw.getInputStream());
+    in.readFully(new byte[TestFrames.PREFACE.length]);
+    raw.getOutputStream().write(TestFrames.concat(
+        TestFrames.settings(0x4, PEER_STREAM_WINDOW),
+        TestFrames.frame(TestFrames.SETTINGS, TestFrames.ACK, 0, new byte[0]),
+        connectionWindowUpdate(FIRST_WINDOW - WINDOW)));
+    return in;
+  }
+
+  /** Starts a platform thread that writes {@code bytes} on a new stream, a chunk per write. */
+  private Thread startWriter(String name, int bytes, AtomicReference<Throwable> failure) {
+    Thread writer =
+        new Thread(
+            () -> {
+              try {
+                Http2Headers request = new Http2Headers().add(":method", "POST").add(":scheme", "http").add(":path", "/" + name);
+                Http2Stream stream = client.newStream(request, false, IGNORE_RESPONSE);
+                byte[] message = new byte[CHUNK];
+                for (int sent = 0; sent < bytes; sent += message.length) {
+                  stream.writeData(message, 0, message.length, false);
+                  stream.flush();
+                }
+              } catch (Throwable t) {
+                failure.set(t);
+              }
+            },
+            "writer-" + name);
+    writer.start();
+    return writer;
+  }
+
+  /** Reads frames until {@code bytes} of DATA have arrived; returns the DATA bytes per stream id. */
+  private static java.util.Map<Integer, Integer> readData(DataInputStream in, long bytes) throws IOException {
+    java.util.Map<Integer, Integer> perStream = new java.util.TreeMap<>();
+    long total = 0;
+    while (total < bytes) {
+      byte[] header = new byte[9];
+      in.readFully(header);
+      int length = ((header[0] & 0xff) << 16) | ((header[1] & 0xff) << 8) | (header[2] & 0xff);
+      in.readFully(new byte[length]);
+      if (header[3] == TestFrames.DATA) {
+        int id = ((header[5] & 0x7f) << 24) | ((header[6] & 0xff) << 16) | ((header[7] & 0xff) << 8) | (header[8] & 0xff);
+        perStream.merge(id, length, Integer::sum);
+        total += length;
+      }
+    }
+    return perStream;
+  }
+
+  private static void awaitWaiting(Thread writer) throws InterruptedException {
+    await(() -> writer.getState() == Thread.State.WAITING, () -> writer.getName() + " to wait; it is " + writer.getState());
+  }
+
+  private static byte[] connectionWindowUpdate(int increment) {
+    return TestFrames.frame(TestFrames.WINDOW_UPDATE, 0, 0, TestFrames.int32(increment));
+  }
+
+  /**
+   * A writer that found the connection window closed gets its share of the window that opens
+   * before the writer that waited ahead of it takes a second chunk, however fast that one is.
+   */
+  @Test
+  void connectionWindowThatOpensGoesToTheWaitingWritersInTurn() throws Exception {
+    listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+    Http2Config small = Http2Config.builder().maxQueuedBytes(4 * CHUNK).build(); // DATA taken a chunk at most
+    try (Socket clientSocket = new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
+        Socket raw = listener.accept()) {
+      client = Http2Connection.client(Http2Socket.plain(clientSocket), small, Http2ConnectionListener.NONE);
+      DataInputStream in = acceptRawServer(raw);
+      AtomicReference<Throwable> failure = new AtomicReference<>();
+      Thread hot = startWriter("hot", Integer.MAX_VALUE, failure);
+      assertEquals(java.util.Map.of(1, FIRST_WINDOW), readData(in, FIRST_WINDOW), "the first writer spends the connection window");
+      awaitWaiting(hot);
+      Thread late = startWriter("late", CHUNK, failure);
+      awaitWaiting(late);
+
+      raw.getOutputStream().write(connectionWindowUpdate(2 * CHUNK));
+      assertEquals(java.util.Map.of(1, CHUNK, 3, CHUNK), readData(in, 2 * CHUNK), "a chunk for each waiting writer");
+      late.join(WAIT_MILLIS);
+      assertFalse(late.isAlive(), "the late writer sent all it had");
+
+      raw.getOutputStream().write(connectionWindowUpdate(CHUNK));
+      assertEquals(java.util.Map.of(1, CHUNK), readData(in, CHUNK), "then the hot writer again");
+      assertNull(failure.get());
+      client.close();
+      hot.join(WAIT_MILLIS);
+      assertFalse(hot.isAlive(), "the hot writer ended with the connection");
+    }
+  }
+
+  /** A writer interrupted while it waits for the connection window leaves its place to the next. */
+  @Test
+  void writerThatGivesUpWaitingPassesTheConnectionWindowOn() throws Exception {
+    listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+    Http2Config small = Http2Config.builder().maxQueuedBytes(4 * CHUNK).build(); // DATA taken a chunk at most
+    try (Socket clientSocket = new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
+        Socket raw = listener.accept()) {
+      client = Http2Connection.client(Http2Socket.plain(clientSocket), small, Http2ConnectionListener.NONE);
+      DataInputStream in = acceptRawServer(raw);
+      AtomicReference<Throwable> hotFailure = new AtomicReference<>();
+      AtomicReference<Throwable> lateFailure = new AtomicReference<>();
+      Thread hot = startWriter("hot", Integer.MAX_VALUE, hotFailure);
+      readData(in, FIRST_WINDOW);
+      awaitWaiting(hot);
+      Thread late = startWriter("late", CHUNK, lateFailure);
+      awaitWaiting(late);
+
+      hot.interrupt();
+      hot.join(WAIT_MILLIS);
+      assertTrue(hotFailure.get() instanceof InterruptedException, "the hot writer gave up: " + hotFailure.get());
+      raw.getOutputStream().write(connectionWindowUpdate(CHUNK));
+      assertEquals(java.util.Map.of(3, CHUNK), readData(in, CHUNK), "the window went to the writer still waiting");
+      late.join(WAIT_MILLIS);
+      assertNull(lateFailure.get());
+    }
+  }
 }
