@@ -43,6 +43,10 @@ public final class Http2Stream {
   private static final AtomicIntegerFieldUpdater<Http2Stream> SLOT_RELEASED =
       AtomicIntegerFieldUpdater.newUpdater(Http2Stream.class, "slotReleased");
   private Condition creditChanged;
+  // Written by whichever thread flushes, most often the stream's owner; a race only misjudges
+  // one flush as a burst or not.
+  boolean flushedBefore;
+  long lastFlushNanos;
 
   // Touched only by the connection's draining writer thread.
   ArrayDeque<WriteOp> pending;
