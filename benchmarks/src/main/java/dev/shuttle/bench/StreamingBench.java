@@ -405,8 +405,10 @@ public final class StreamingBench {
         String[] n = f[2].split(" ");
         double rate = Double.parseDouble(n[0]) * 1e9 / Double.parseDouble(n[1]);
         result.rates.put(scenario, rate);
-        progress.printf(Locale.ROOT, "  %-36s %12.0f messages/s %10.2f MB/s%n", scenario.label(), rate,
-            rate * scenario.size() / 1e6);
+        // The phases (first message, the Stop call, the end) show a starved call at a glance.
+        String phases = String.join(" ", java.util.Arrays.copyOfRange(n, 2, n.length));
+        progress.printf(Locale.ROOT, "  %-36s %12.0f messages/s %10.2f MB/s  %s%n", scenario.label(), rate,
+            rate * scenario.size() / 1e6, phases);
       }
       case "note" -> {
         result.notes.add(scenario.label() + ": " + f[2]);
