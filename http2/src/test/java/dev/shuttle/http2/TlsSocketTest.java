@@ -126,6 +126,11 @@ class TlsSocketTest {
 
   /** The handshake runs once: later reads and writes fail with the first one's reason. */
   @Test
+  void connectionsUseAes128GcmWhichCostsLessThanTheJdksFirstChoice() {
+    assertEquals("TLS_AES_128_GCM_SHA256", server.tlsSession().getCipherSuite());
+  }
+
+  @Test
   void aFailedHandshakeFailsEveryLaterReadAndWriteTheSameWay() throws Exception {
     try (ServerSocket plainListener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
         Socket speaker = new Socket()) {
