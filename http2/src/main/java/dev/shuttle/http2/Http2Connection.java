@@ -108,7 +108,8 @@ public final class Http2Connection implements AutoCloseable {
     this.dispatcher = new FrameDispatcher(this);
     this.timers = new ConnectionTimers(this);
     this.writes = new StreamWrites(this);
-    this.readerThread = Thread.ofVirtual().name(name).unstarted(new ReadLoop(this, socket, input, reader, dispatcher));
+    Thread.Builder readerThreads = config.platformReaderThread() ? Thread.ofPlatform().daemon() : Thread.ofVirtual();
+    this.readerThread = readerThreads.name(name).unstarted(new ReadLoop(this, socket, input, reader, dispatcher));
   }
 
   /**

@@ -79,6 +79,7 @@ public final class Http2Config {
   private final Duration maxConnectionAgeGrace;
   private final Duration shutdownPingTimeout;
   private final Set<String> notIndexedHeaders;
+  private final boolean platformReaderThread;
 
   private Http2Config(Builder b) {
     maxConcurrentStreams = b.maxConcurrentStreams;
@@ -110,6 +111,7 @@ public final class Http2Config {
     maxConnectionAgeGrace = b.maxConnectionAgeGrace;
     shutdownPingTimeout = b.shutdownPingTimeout;
     notIndexedHeaders = b.notIndexedHeaders;
+    platformReaderThread = b.platformReaderThread;
   }
 
   public static Http2Config defaults() {
@@ -151,6 +153,7 @@ public final class Http2Config {
     b.maxConnectionAgeGrace = maxConnectionAgeGrace;
     b.shutdownPingTimeout = shutdownPingTimeout;
     b.notIndexedHeaders = notIndexedHeaders;
+    b.platformReaderThread = platformReaderThread;
     return b;
   }
 
@@ -336,6 +339,11 @@ public final class Http2Config {
     return notIndexedHeaders;
   }
 
+  /** Whether the connection is read on a platform thread; see {@link Builder#platformReaderThread}. */
+  public boolean platformReaderThread() {
+    return platformReaderThread;
+  }
+
   /**
    * The largest encoded header block we buffer while waiting for END_HEADERS. Encoded blocks can
    * legitimately exceed the decoded list only slightly, so this leaves room for a list that is a
@@ -376,6 +384,7 @@ public final class Http2Config {
     private Duration maxConnectionAgeGrace;
     private Duration shutdownPingTimeout = DEFAULT_SHUTDOWN_PING_TIMEOUT;
     private Set<String> notIndexedHeaders = Set.of();
+    private boolean platformReaderThread;
 
     private Builder() {}
 
@@ -538,6 +547,20 @@ public final class Http2Config {
         }
       }
       notIndexedHeaders = Set.copyOf(names);
+      return this;
+    }
+
+    /**
+     * Reads the connection on a platform thread of its own instead of a virtual thread; off by
+     * default. The kernel wakes a platform thread blocked in a socket read itself, where a virtual
+     * thread is woken by the JDK's poller thread and then mounted on a carrier: one thread switch
+     * fewer for every response a platform-thread caller waits for (a unary call from one such
+     * caller took 49 µs of client CPU with a virtual reader, 34 µs with a platform one). It costs
+     * a platform thread per connection: a client's channel turns it on (it holds a connection per
+     * server), a server leaves it off (it may hold thousands).
+     */
+    public Builder platformReaderThread(boolean value) {
+      platformReaderThread = value;
       return this;
     }
 
