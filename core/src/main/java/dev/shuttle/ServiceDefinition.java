@@ -5,6 +5,7 @@ import dev.shuttle.internal.InterceptedMethod;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * A service: its fully qualified name and its methods, each bound to a handler. Generated base
@@ -22,12 +23,12 @@ import java.util.Map;
 public final class ServiceDefinition {
   private final String name;
   private final Map<String, ServerMethod<?, ?>> methods;
-  private final Object schemaDescriptor;
+  private final Schema schema;
 
-  private ServiceDefinition(String name, Map<String, ServerMethod<?, ?>> methods, Object schemaDescriptor) {
+  private ServiceDefinition(String name, Map<String, ServerMethod<?, ?>> methods, Schema schema) {
     this.name = name;
     this.methods = Collections.unmodifiableMap(methods);
-    this.schemaDescriptor = schemaDescriptor;
+    this.schema = schema;
   }
 
   public static Builder builder(String serviceName) {
@@ -56,24 +57,51 @@ public final class ServiceDefinition {
     List<ServerInterceptor> chain = List.of(interceptors);
     Map<String, ServerMethod<?, ?>> wrapped = new LinkedHashMap<>();
     methods.forEach((methodName, method) -> wrapped.put(methodName, InterceptedMethod.of(method, chain)));
-    return new ServiceDefinition(name, wrapped, schemaDescriptor);
+    return new ServiceDefinition(name, wrapped, schema);
   }
 
   /**
    * What describes the service's schema, or {@code null} when nothing does (the default for a
    * definition built by hand). For a protobuf service it is the service's
    * {@code com.google.protobuf.Descriptors.ServiceDescriptor}, which generated base classes set;
-   * core does not know protobuf, so the type is left to whoever reads it.
+   * core does not know protobuf, so the type is left to whoever reads it. A schema given as a
+   * supplier is resolved on the first call, once.
    */
   public Object schemaDescriptor() {
-    return schemaDescriptor;
+    return schema.get();
+  }
+
+  /** The schema, resolved when first asked for; a fixed one is resolved from the start. */
+  private static final class Schema {
+    private static final Schema NONE = new Schema(null, null);
+    private Supplier<?> supplier;
+    private volatile Object value;
+
+    private Schema(Object value, Supplier<?> supplier) {
+      this.value = value;
+      this.supplier = supplier;
+    }
+
+    Object get() {
+      Object resolved = value;
+      if (resolved == null && supplier != null) {
+        synchronized (this) {
+          if (supplier != null) {
+            value = supplier.get();
+            supplier = null;
+          }
+          resolved = value;
+        }
+      }
+      return resolved;
+    }
   }
 
   /** Collects a service's methods. */
   public static final class Builder {
     private final String name;
     private final Map<String, ServerMethod<?, ?>> methods = new LinkedHashMap<>();
-    private Object schemaDescriptor;
+    private Schema schema = Schema.NONE;
 
     private Builder(String name) {
       this.name = name;
@@ -88,7 +116,21 @@ public final class ServiceDefinition {
      * }</pre>
      */
     public Builder schemaDescriptor(Object schemaDescriptor) {
-      this.schemaDescriptor = schemaDescriptor;
+      this.schema = schemaDescriptor == null ? Schema.NONE : new Schema(schemaDescriptor, null);
+      return this;
+    }
+
+    /**
+     * Attaches the service's schema as {@code supplier} will give it, when something first asks
+     * for it: generated base classes do so, since building a {@code .proto} file's descriptors
+     * costs a server tens of milliseconds of start-up that only reflection needs.
+     *
+     * <pre>{@code
+     * builder.schemaDescriptor(() -> EchoProto.getDescriptor().findServiceByName("Echo"));
+     * }</pre>
+     */
+    public Builder schemaDescriptor(Supplier<?> supplier) {
+      this.schema = supplier == null ? Schema.NONE : new Schema(null, supplier);
       return this;
     }
 
@@ -123,7 +165,7 @@ public final class ServiceDefinition {
     }
 
     public ServiceDefinition build() {
-      return new ServiceDefinition(name, new LinkedHashMap<>(methods), schemaDescriptor);
+      return new ServiceDefinition(name, new LinkedHashMap<>(methods), schema);
     }
   }
 }

@@ -34,4 +34,23 @@ class ServerServicesTest {
       assertNull(server.services().get(0).schemaDescriptor());
     }
   }
+
+  @Test
+  void aSchemaGivenAsASupplierIsResolvedWhenFirstAskedForAndOnce() {
+    Object schema = new Object();
+    java.util.concurrent.atomic.AtomicInteger resolved = new java.util.concurrent.atomic.AtomicInteger();
+    ServiceDefinition echo = ServiceDefinition.builder("test.Echo")
+        .schemaDescriptor(() -> {
+          resolved.incrementAndGet();
+          return schema;
+        })
+        .unary(ECHO, (request, context) -> request)
+        .build();
+    ServiceDefinition intercepted = echo.withInterceptors();
+    assertEquals(0, resolved.get(), "nothing asked for the schema yet");
+
+    assertSame(schema, intercepted.schemaDescriptor());
+    assertSame(schema, echo.schemaDescriptor());
+    assertEquals(1, resolved.get(), "resolved once, for the definition and its intercepted copy");
+  }
 }

@@ -86,7 +86,8 @@ final class ServiceClassEmitter {
     out.open("public final dev.shuttle.ServiceDefinition bindService() {");
     out.line("return dev.shuttle.ServiceDefinition.builder(" + RpcNaming.SERVICE_NAME_CONSTANT + ")");
     // For server reflection: protoc's outer class holds the file's descriptor, and so the service's.
-    out.line("    .schemaDescriptor(" + model.outerClass() + ".getDescriptor().findServiceByName("
+    // Asked for only when reflection asks: building the file's descriptors is start-up time.
+    out.line("    .schemaDescriptor(() -> " + model.outerClass() + ".getDescriptor().findServiceByName("
         + EmitSupport.literal(model.protoName()) + "))");
     for (ServiceModel.Rpc rpc : model.rpcs()) {
       String bind =

@@ -365,63 +365,76 @@ class FlowControlTest {
     return TestFrames.frame(TestFrames.WINDOW_UPDATE, 0, 0, TestFrames.int32(increment));
   }
 
+  /** A raw server on the other end of our client connection, and our two writers waiting. */
+  private Socket rawServer;
+
+  private DataInputStream rawServerInput;
+
+  private record WaitingWriters(
+      Thread hot, AtomicReference<Throwable> hotFailure, Thread late, AtomicReference<Throwable> lateFailure) {}
+
+  /**
+   * Connects our client to a raw server and has two writers wait for the connection window: the
+   * hot one, which never stops, spent it; the late one, with one chunk to send, came after.
+   */
+  private WaitingWriters twoWritersWaitingForTheConnectionWindow() throws Exception {
+    listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+    Socket clientSocket = new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
+    rawServer = listener.accept();
+    Http2Config small = Http2Config.builder().maxQueuedBytes(4 * CHUNK).build(); // DATA taken a chunk at most
+    client = Http2Connection.client(Http2Socket.plain(clientSocket), small, Http2ConnectionListener.NONE);
+    rawServerInput = acceptRawServer(rawServer);
+    AtomicReference<Throwable> hotFailure = new AtomicReference<>();
+    AtomicReference<Throwable> lateFailure = new AtomicReference<>();
+    Thread hot = startWriter("hot", Integer.MAX_VALUE, hotFailure);
+    assertEquals(
+        java.util.Map.of(1, FIRST_WINDOW), readData(rawServerInput, FIRST_WINDOW), "the hot writer spends the connection window");
+    awaitWaiting(hot);
+    Thread late = startWriter("late", CHUNK, lateFailure);
+    awaitWaiting(late);
+    return new WaitingWriters(hot, hotFailure, late, lateFailure);
+  }
+
+  @AfterEach
+  void closeRawServer() throws IOException {
+    if (rawServer != null) {
+      rawServer.close();
+    }
+  }
+
   /**
    * A writer that found the connection window closed gets its share of the window that opens
    * before the writer that waited ahead of it takes a second chunk, however fast that one is.
    */
   @Test
   void connectionWindowThatOpensGoesToTheWaitingWritersInTurn() throws Exception {
-    listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-    Http2Config small = Http2Config.builder().maxQueuedBytes(4 * CHUNK).build(); // DATA taken a chunk at most
-    try (Socket clientSocket = new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
-        Socket raw = listener.accept()) {
-      client = Http2Connection.client(Http2Socket.plain(clientSocket), small, Http2ConnectionListener.NONE);
-      DataInputStream in = acceptRawServer(raw);
-      AtomicReference<Throwable> failure = new AtomicReference<>();
-      Thread hot = startWriter("hot", Integer.MAX_VALUE, failure);
-      assertEquals(java.util.Map.of(1, FIRST_WINDOW), readData(in, FIRST_WINDOW), "the first writer spends the connection window");
-      awaitWaiting(hot);
-      Thread late = startWriter("late", CHUNK, failure);
-      awaitWaiting(late);
+    WaitingWriters writers = twoWritersWaitingForTheConnectionWindow();
 
-      raw.getOutputStream().write(connectionWindowUpdate(2 * CHUNK));
-      assertEquals(java.util.Map.of(1, CHUNK, 3, CHUNK), readData(in, 2 * CHUNK), "a chunk for each waiting writer");
-      late.join(WAIT_MILLIS);
-      assertFalse(late.isAlive(), "the late writer sent all it had");
+    rawServer.getOutputStream().write(connectionWindowUpdate(2 * CHUNK));
+    assertEquals(java.util.Map.of(1, CHUNK, 3, CHUNK), readData(rawServerInput, 2 * CHUNK), "a chunk for each waiting writer");
+    writers.late().join(WAIT_MILLIS);
+    assertFalse(writers.late().isAlive(), "the late writer sent all it had");
 
-      raw.getOutputStream().write(connectionWindowUpdate(CHUNK));
-      assertEquals(java.util.Map.of(1, CHUNK), readData(in, CHUNK), "then the hot writer again");
-      assertNull(failure.get());
-      client.close();
-      hot.join(WAIT_MILLIS);
-      assertFalse(hot.isAlive(), "the hot writer ended with the connection");
-    }
+    rawServer.getOutputStream().write(connectionWindowUpdate(CHUNK));
+    assertEquals(java.util.Map.of(1, CHUNK), readData(rawServerInput, CHUNK), "then the hot writer again");
+    assertNull(writers.hotFailure().get());
+    assertNull(writers.lateFailure().get());
+    client.close();
+    writers.hot().join(WAIT_MILLIS);
+    assertFalse(writers.hot().isAlive(), "the hot writer ended with the connection");
   }
 
   /** A writer interrupted while it waits for the connection window leaves its place to the next. */
   @Test
   void writerThatGivesUpWaitingPassesTheConnectionWindowOn() throws Exception {
-    listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-    Http2Config small = Http2Config.builder().maxQueuedBytes(4 * CHUNK).build(); // DATA taken a chunk at most
-    try (Socket clientSocket = new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
-        Socket raw = listener.accept()) {
-      client = Http2Connection.client(Http2Socket.plain(clientSocket), small, Http2ConnectionListener.NONE);
-      DataInputStream in = acceptRawServer(raw);
-      AtomicReference<Throwable> hotFailure = new AtomicReference<>();
-      AtomicReference<Throwable> lateFailure = new AtomicReference<>();
-      Thread hot = startWriter("hot", Integer.MAX_VALUE, hotFailure);
-      readData(in, FIRST_WINDOW);
-      awaitWaiting(hot);
-      Thread late = startWriter("late", CHUNK, lateFailure);
-      awaitWaiting(late);
+    WaitingWriters writers = twoWritersWaitingForTheConnectionWindow();
 
-      hot.interrupt();
-      hot.join(WAIT_MILLIS);
-      assertTrue(hotFailure.get() instanceof InterruptedException, "the hot writer gave up: " + hotFailure.get());
-      raw.getOutputStream().write(connectionWindowUpdate(CHUNK));
-      assertEquals(java.util.Map.of(3, CHUNK), readData(in, CHUNK), "the window went to the writer still waiting");
-      late.join(WAIT_MILLIS);
-      assertNull(lateFailure.get());
-    }
+    writers.hot().interrupt();
+    writers.hot().join(WAIT_MILLIS);
+    assertTrue(writers.hotFailure().get() instanceof InterruptedException, "the hot writer gave up: " + writers.hotFailure().get());
+    rawServer.getOutputStream().write(connectionWindowUpdate(CHUNK));
+    assertEquals(java.util.Map.of(3, CHUNK), readData(rawServerInput, CHUNK), "the window went to the writer still waiting");
+    writers.late().join(WAIT_MILLIS);
+    assertNull(writers.lateFailure().get());
   }
 }

@@ -58,7 +58,7 @@ public final class ReflectionService {
   public static ServiceDefinition v1alpha() {
     return ServiceDefinition.builder(V1ALPHA_SERVICE)
         .bidiStreaming(V1ALPHA_INFO, ReflectionService::serve)
-        .schemaDescriptor(v1alphaDescriptor())
+        .schemaDescriptor(ReflectionService::v1alphaDescriptor)
         .build();
   }
 
