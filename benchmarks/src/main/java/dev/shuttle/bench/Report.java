@@ -361,7 +361,9 @@ public final class Report {
   private static final double MAX_ADVANTAGE = 8;
 
   static String svg(List<Comparison> comparisons, Machine machine, String when, boolean smoke) {
-    int labelWidth = 430;
+    // About 6 px a character at 11 px sans-serif: the longest label decides, so none is cut.
+    int longestLabel = comparisons.stream().mapToInt(c -> label(c).length()).max().orElse(0);
+    int labelWidth = Math.max(200, 16 + 6 * longestLabel);
     int plotWidth = 420;
     int rowHeight = 20;
     int top = 64;
@@ -392,8 +394,7 @@ public final class Report {
       double adv = Math.max(MIN_ADVANTAGE, Math.min(MAX_ADVANTAGE, c.advantage()));
       double x = x1 + log2(adv) * perOctave;
       String colour = c.hasTarget() ? (c.meetsTarget() ? "#2e7d32" : "#c62828") : (adv >= 1 ? "#558b2f" : "#ef6c00");
-      s.append(text(labelWidth - 8, y + 14, 11, "normal", escape(shorten(c.benchmark()) + ": " + c.scenario()
-          + ", " + c.metric()), "end"));
+      s.append(text(labelWidth - 8, y + 14, 11, "normal", escape(label(c)), "end"));
       s.append(String.format(Locale.ROOT,
           "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>%n",
           Math.min(x, x1), y + 4, Math.abs(x - x1), rowHeight - 7, colour));
@@ -403,8 +404,7 @@ public final class Report {
             "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"black\" stroke-width=\"2\"/>%n",
             tx, y + 1, tx, y + rowHeight - 1));
       }
-      s.append(text(labelWidth + plotWidth + 8, y + 14, 11, "normal",
-          String.format(Locale.ROOT, "%.2fx", c.advantage())));
+      s.append(text(labelWidth + plotWidth + 8, y + 14, 11, "normal", escape(ratioText(c.advantage()))));
       y += rowHeight;
     }
     if (comparisons.isEmpty()) {
@@ -412,6 +412,26 @@ public final class Report {
     }
     s.append("</svg>\n");
     return s.toString();
+  }
+
+  private static String label(Comparison c) {
+    return shorten(c.benchmark()) + ": " + c.scenario() + ", " + c.metric();
+  }
+
+  /**
+   * The lead as printed next to its bar: two decimals near parity, fewer further out, and a
+   * bound past 1000x, where one side's figure is near zero (no allocation at all, say) and the
+   * quotient says nothing more.
+   */
+  static String ratioText(double advantage) {
+    if (advantage >= 1000) {
+      return ">1000x";
+    }
+    if (advantage > 0 && advantage <= 0.001) {
+      return "<0.001x";
+    }
+    String format = advantage >= 100 ? "%.0fx" : advantage >= 10 ? "%.1fx" : "%.2fx";
+    return String.format(Locale.ROOT, format, advantage);
   }
 
   private static String shorten(String benchmark) {

@@ -88,8 +88,33 @@ class ReportTest {
         .parse(new ByteArrayInputStream(svg.getBytes(StandardCharsets.UTF_8)));
     assertEquals("svg", doc.getDocumentElement().getNodeName());
     assertEquals(1 + 2, doc.getElementsByTagName("rect").getLength(), "the background and one bar each");
-    assertTrue(svg.contains(">3.00x<") && svg.contains(">0.00x<"), svg);
+    assertTrue(svg.contains(">3.00x<") && svg.contains(">&lt;0.001x<"), svg);
     assertTrue(svg.contains("SMOKE RUN"), svg);
+  }
+
+  @Test
+  void ratiosArePrintedWithFewerDecimalsFurtherFromParityAndBoundedPast1000x() {
+    assertEquals("0.50x", Report.ratioText(0.5));
+    assertEquals("2.07x", Report.ratioText(2.071));
+    assertEquals("12.3x", Report.ratioText(12.34));
+    assertEquals("250x", Report.ratioText(250.2));
+    assertEquals(">1000x", Report.ratioText(111_332), "a zero-allocation row says nothing more precise");
+  }
+
+  @Test
+  void theLabelColumnIsAsWideAsTheLongestLabel() throws Exception {
+    Path file = dir.resolve("results.tsv");
+    Results results = Results.appendingTo(file);
+    String longScenario = "x".repeat(120);
+    results.add("JMH", longScenario, "ops/s", Better.HIGHER, "Shuttle", 2, 0);
+    results.add("JMH", longScenario, "ops/s", Better.HIGHER, "grpc-java", 1, 0);
+
+    String svg = Report.svg(compare(file), MACHINE, "today", false);
+
+    var label = java.util.regex.Pattern.compile("<text x=\"([0-9.]+)\"[^>]*text-anchor=\"end\">JMH: x+").matcher(svg);
+    assertTrue(label.find(), svg);
+    double rightEdge = Double.parseDouble(label.group(1));
+    assertTrue(rightEdge >= 6 * ("JMH: " + longScenario + ", ops/s").length(), "the label ends at " + rightEdge);
   }
 
   @Test
