@@ -46,6 +46,8 @@ final class WriteScheduler {
   static final int DATA_QUOTA = 16 * 1024;
   private static final int FLUSH_THRESHOLD = 64 * 1024;
   private static final int MAX_ROUNDS_PER_CALLER = 4;
+  /** The helper lets runnable threads queue more first only while less than this is queued. */
+  private static final int YIELD_BELOW_BYTES = 8 * 1024;
 
   /** What the scheduler tells its connection; called on whichever thread was writing. */
   interface Events {
@@ -301,8 +303,12 @@ final class WriteScheduler {
       helperWanted = false;
       // Let the threads that are runnable now go first: they are most often handlers about to
       // queue their answers, and the drain then puts them all in one socket write. Unparking
-      // alone would not do it: the scheduler runs the thread just unparked ahead of them.
-      Thread.yield();
+      // alone would not do it: the scheduler runs the thread just unparked ahead of them. When
+      // a batch is already queued, its frames go now: under a steady stream of requests the
+      // yield would put every answer behind one more round of all the runnable threads.
+      if (queuedBytes.get() < YIELD_BELOW_BYTES) {
+        Thread.yield();
+      }
       drain();
     }
   }
