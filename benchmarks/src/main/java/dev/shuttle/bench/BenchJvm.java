@@ -61,14 +61,7 @@ final class BenchJvm implements AutoCloseable {
    */
   static BenchJvm start(String cpu, Class<?> main, List<String> args, Path stderr, Consumer<String> onLine)
       throws IOException {
-    List<String> command = new ArrayList<>();
-    if (cpu != null) {
-      command.addAll(List.of("taskset", "-c", cpu));
-    }
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(GrpcBench.serverJvmFlags());
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
-    command.addAll(args);
+    List<String> command = ChildJvm.command(cpu, List.of(), main, args);
     return new BenchJvm(new ProcessBuilder(command).redirectError(stderr.toFile()).start(), onLine);
   }
 

@@ -173,15 +173,10 @@ public final class ClientBench {
     progress.printf("== client: %s (16 virtual, then 16 platform callers for %d ms each to warm up; %d settings, %d ms"
         + " warm-up + %d ms each)%n", kind.label, options.warmupMillis(), settings().size(), options.warmupMillis(),
         options.durationMillis());
-    List<String> command = new ArrayList<>(ServerProcess.pinnedTo(pin ? "1" : null));
-    command.add(ServerProcess.javaBinary());
-    command.addAll(GrpcBench.serverJvmFlags());
     // A profiler for the client JVMs only, e.g. -XX:StartFlightRecording=...
     String extra = System.getenv("SHUTTLE_BENCH_CLIENT_JAVA_OPTS");
-    if (extra != null && !extra.isBlank()) {
-      command.addAll(List.of(extra.strip().split("\\s+")));
-    }
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), ClientLoad.class.getName(),
+    List<String> extraFlags = extra == null || extra.isBlank() ? List.of() : List.of(extra.strip().split("\\s+"));
+    List<String> command = ChildJvm.command(pin ? "1" : null, extraFlags, ClientLoad.class, List.of(
         "--port=" + server.port, "--client=" + kind.flag,
         "--settings=" + String.join(",", settings().stream().map(Setting::flag).toList()),
         "--warmup-millis=" + options.warmupMillis(), "--duration-millis=" + options.durationMillis()));

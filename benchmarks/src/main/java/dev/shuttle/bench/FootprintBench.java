@@ -269,8 +269,8 @@ public final class FootprintBench {
 
   /** Which collector and default heap a server JVM gets where the servers run (ergonomics). */
   private String describeServerJvm() {
-    List<String> command = new ArrayList<>(ServerProcess.pinnedTo(pin ? "0" : null));
-    command.add(ServerProcess.javaBinary());
+    List<String> command = new ArrayList<>(ChildJvm.pinnedTo(pin ? "0" : null));
+    command.add(ChildJvm.javaBinary());
     command.addAll(baseJvmFlags());
     command.addAll(List.of("-XX:+PrintFlagsFinal", "-version"));
     try {
@@ -371,8 +371,8 @@ public final class FootprintBench {
   private long timeToFirstAnswer(Stack stack) throws IOException, InterruptedException {
     int port = freePort();
     Runtime runtime = runtimes.get(stack);
-    List<String> command = new ArrayList<>(ServerProcess.pinnedTo(pin ? "0" : null));
-    command.add(ServerProcess.javaBinary());
+    List<String> command = new ArrayList<>(ChildJvm.pinnedTo(pin ? "0" : null));
+    command.add(ChildJvm.javaBinary());
     command.addAll(baseJvmFlags());
     command.addAll(List.of("-cp", runtime.classpath(),
         stack == Stack.SHUTTLE ? "dev.shuttle.examples.seed.SeedServer" : GrpcSeedServer.class.getName(),

@@ -318,7 +318,7 @@ public final class GrpcBench {
   }
 
   private List<String> pinned(String cpu) {
-    return pin ? List.of("taskset", "-c", cpu) : List.of();
+    return ChildJvm.pinnedTo(pin ? cpu : null);
   }
 
   /** The port, and what the server says it serves ("cleartext", or "TLS via" a provider). */

@@ -43,7 +43,7 @@ final class H2Load {
     try {
       Files.write(body, GrpcBench.grpcFrame(
           dev.shuttle.bench.helloworld.HelloRequest.newBuilder().setName(GrpcBench.NAME).build().toByteArray()));
-      List<String> command = new ArrayList<>(ServerProcess.pinnedTo(cpu));
+      List<String> command = new ArrayList<>(ChildJvm.pinnedTo(cpu));
       command.addAll(List.of("h2load", "-c", String.valueOf(clients), "-m", String.valueOf(streams),
           "-D", String.valueOf(durationSeconds)));
       if (warmupSeconds > 0) {

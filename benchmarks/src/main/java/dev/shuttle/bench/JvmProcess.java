@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -58,15 +57,7 @@ final class JvmProcess implements AutoCloseable {
    */
   static JvmProcess start(String name, String cpu, Class<?> mainClass, List<String> extraJvmFlags,
       List<String> args) throws IOException {
-    List<String> command = new ArrayList<>();
-    if (cpu != null) {
-      command.addAll(List.of("taskset", "-c", cpu));
-    }
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(GrpcBench.serverJvmFlags());
-    command.addAll(extraJvmFlags);
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass.getName()));
-    command.addAll(args);
+    List<String> command = ChildJvm.command(cpu, extraJvmFlags, mainClass, args);
     Path log = Files.createTempFile(name + "-", ".log");
     try {
       return new JvmProcess(name, new ProcessBuilder(command).redirectError(log.toFile()).start(), log);

@@ -48,23 +48,13 @@ final class ServerProcess implements AutoCloseable {
     this.log = log;
   }
 
-  /** The {@code taskset} prefix that pins a command to {@code cpu}; empty when {@code cpu} is null. */
-  static List<String> pinnedTo(String cpu) {
-    return cpu == null ? List.of() : List.of("taskset", "-c", cpu);
-  }
-
-  /** The java binary of this JVM, for child JVMs. */
-  static String javaBinary() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-  }
-
   /**
    * Starts {@code impl}'s Greeter on a free port with {@code jvmFlags} on this JVM's classpath,
    * pinned to {@code cpu} (null: not pinned), and waits for its listening line.
    */
   static ServerProcess startGreeter(Impl impl, List<String> jvmFlags, String cpu) throws IOException {
-    List<String> command = new ArrayList<>(pinnedTo(cpu));
-    command.add(javaBinary());
+    List<String> command = new ArrayList<>(ChildJvm.pinnedTo(cpu));
+    command.add(ChildJvm.javaBinary());
     command.addAll(jvmFlags);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), GreeterServer.class.getName(),
         "--port=0", "--impl=" + impl.flag));

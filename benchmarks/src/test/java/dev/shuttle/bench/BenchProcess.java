@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -28,12 +27,7 @@ final class BenchProcess {
 
   static Outcome run(Class<?> main, List<String> jvmFlags, List<String> args) throws IOException, InterruptedException {
     Path stderr = Files.createTempFile(main.getSimpleName() + "-smoke", ".err");
-    List<String> command = new ArrayList<>();
-    command.add(ServerProcess.javaBinary());
-    command.addAll(GrpcBench.serverJvmFlags());
-    command.addAll(jvmFlags);
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
-    command.addAll(args);
+    List<String> command = ChildJvm.command(null, jvmFlags, main, args);
     Process bench = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
     try {
       String stdout = new String(bench.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
