@@ -1,11 +1,13 @@
 package dev.shuttle.bench;
 
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The command line of a benchmark: {@code --name value}, {@code --name=value} and bare flags,
@@ -61,6 +63,30 @@ final class Args {
 
   static Args parse(String[] argv, Set<String> flags, Set<String> valued) {
     return parse(argv, flags, valued, false);
+  }
+
+  /** What a benchmark does with its command line: runs with {@code options}, or ends with {@code exitStatus}. */
+  record Invocation<T>(T options, int exitStatus) {}
+
+  /**
+   * Parses a benchmark's command line with {@code parse}, which returns null for help. Help prints
+   * the usage to {@code out} (exit status 0); a usage error prints {@code program}, the message
+   * and the usage to {@code err} (exit status 2); either way there are no options.
+   */
+  static <T> Invocation<T> invocation(String program, String usage, String[] argv, Function<String[], T> parse,
+      PrintStream out, PrintStream err) {
+    T options;
+    try {
+      options = parse.apply(argv);
+    } catch (IllegalArgumentException e) {
+      err.println(program + ": " + e.getMessage());
+      err.println(usage);
+      return new Invocation<>(null, 2);
+    }
+    if (options == null) {
+      out.println(usage);
+    }
+    return new Invocation<>(options, 0);
   }
 
   boolean has(String name) {

@@ -99,18 +99,12 @@ public final class ClientBench {
   }
 
   static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-    Options options;
-    try {
-      options = parse(args);
-    } catch (IllegalArgumentException e) {
-      err.println("bench-client: " + e.getMessage());
-      err.println(USAGE);
-      return 2;
+    Args.Invocation<Options> invocation =
+        Args.invocation("bench-client", USAGE, args, ClientBench::parse, out, err);
+    if (invocation.options() == null) {
+      return invocation.exitStatus();
     }
-    if (options == null) {
-      out.println(USAGE);
-      return 0;
-    }
+    Options options = invocation.options();
     ClientBench bench = new ClientBench(options, err, Machine.canPin());
     bench.measureAll();
     bench.print(out);

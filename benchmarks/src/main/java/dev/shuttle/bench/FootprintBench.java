@@ -130,18 +130,12 @@ public final class FootprintBench {
   }
 
   static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-    Options options;
-    try {
-      options = parse(args);
-    } catch (IllegalArgumentException e) {
-      err.println("bench-footprint: " + e.getMessage());
-      err.println(USAGE);
-      return 2;
+    Args.Invocation<Options> invocation =
+        Args.invocation("bench-footprint", USAGE, args, FootprintBench::parse, out, err);
+    if (invocation.options() == null) {
+      return invocation.exitStatus();
     }
-    if (options == null) {
-      out.println(USAGE);
-      return 0;
-    }
+    Options options = invocation.options();
     if (options.parts().contains("rss")) {
       for (String tool : List.of("h2load", "taskset")) {
         if (GrpcBench.onPath(tool) == null) {

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -108,18 +109,12 @@ public final class GrpcBench {
   }
 
   static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-    Options options;
-    try {
-      options = parse(args);
-    } catch (IllegalArgumentException e) {
-      err.println("bench-grpc-bench: " + e.getMessage());
-      err.println(USAGE);
-      return 2;
+    Args.Invocation<Options> invocation =
+        Args.invocation("bench-grpc-bench", USAGE, args, GrpcBench::parse, out, err);
+    if (invocation.options() == null) {
+      return invocation.exitStatus();
     }
-    if (options == null) {
-      out.println(USAGE);
-      return 0;
-    }
+    Options options = invocation.options();
     for (String tool : List.of("h2load", "taskset")) {
       if (onPath(tool) == null) {
         err.println("bench-grpc-bench: " + tool + " is not on PATH"
@@ -159,61 +154,18 @@ public final class GrpcBench {
     }
   }
 
-  static Options parse(String[] args) {
-    int duration = 10;
-    int warmup = 5;
-    boolean smoke = false;
-    boolean tls = false;
-    Path resultsFile = null;
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      String value = null;
-      int eq = arg.indexOf('=');
-      if (arg.startsWith("--") && eq > 0) {
-        value = arg.substring(eq + 1);
-        arg = arg.substring(0, eq);
-      }
-      switch (arg) {
-        case "-h", "--help" -> {
-          return null;
-        }
-        case "--smoke" -> smoke = true;
-        case "--tls" -> tls = true;
-        case "--results" -> {
-          if (value == null) {
-            if (i + 1 >= args.length) {
-              throw new IllegalArgumentException(arg + " needs a file");
-            }
-            value = args[++i];
-          }
-          resultsFile = Path.of(value);
-        }
-        case "--duration-seconds", "--warmup-seconds" -> {
-          if (value == null) {
-            if (i + 1 >= args.length) {
-              throw new IllegalArgumentException(arg + " needs a value");
-            }
-            value = args[++i];
-          }
-          int seconds;
-          try {
-            seconds = Integer.parseInt(value);
-          } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(arg + " takes whole seconds, got " + value, e);
-          }
-          if (seconds < 0 || (seconds == 0 && arg.equals("--duration-seconds"))) {
-            throw new IllegalArgumentException(arg + " must be " + (seconds < 0 ? ">= 0" : "positive"));
-          }
-          if (arg.equals("--duration-seconds")) {
-            duration = seconds;
-          } else {
-            warmup = seconds;
-          }
-        }
-        default -> throw new IllegalArgumentException("unknown argument " + args[i]);
-      }
+  static Options parse(String[] argv) {
+    Args args = Args.parse(argv, Set.of("--help", "--smoke", "--tls"),
+        Set.of("--results", "--duration-seconds", "--warmup-seconds"));
+    if (args.has("--help")) {
+      return null;
     }
-    return smoke ? new Options(0, 0, resultsFile, tls, true) : new Options(duration, warmup, resultsFile, tls, false);
+    int duration = args.intAtLeast("--duration-seconds", 10, 1);
+    int warmup = args.intAtLeast("--warmup-seconds", 5, 0);
+    boolean tls = args.has("--tls");
+    return args.has("--smoke")
+        ? new Options(0, 0, args.path("--results"), tls, true)
+        : new Options(duration, warmup, args.path("--results"), tls, false);
   }
 
   /**

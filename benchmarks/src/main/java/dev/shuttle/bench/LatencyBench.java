@@ -137,18 +137,12 @@ public final class LatencyBench {
   }
 
   static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-    BenchArgs options;
-    try {
-      options = BenchArgs.parse(args, 10, 3);
-    } catch (IllegalArgumentException e) {
-      err.println("bench-latency: " + e.getMessage());
-      err.println(USAGE);
-      return 2;
+    Args.Invocation<BenchArgs> invocation =
+        Args.invocation("bench-latency", USAGE, args, argv -> BenchArgs.parse(argv, 10, 3), out, err);
+    if (invocation.options() == null) {
+      return invocation.exitStatus();
     }
-    if (options == null) {
-      out.println(USAGE);
-      return 0;
-    }
+    BenchArgs options = invocation.options();
     // Two CPUs keep load client and server apart; with one they share it, and the table says so.
     boolean pin = Runtime.getRuntime().availableProcessors() >= 2;
     if (pin && GrpcBench.onPath("taskset") == null) {

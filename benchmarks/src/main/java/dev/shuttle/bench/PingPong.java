@@ -103,18 +103,12 @@ public final class PingPong {
   }
 
   static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-    BenchArgs options;
-    try {
-      options = BenchArgs.parse(args, 5, 3);
-    } catch (IllegalArgumentException e) {
-      err.println("bench-ping-pong: " + e.getMessage());
-      err.println(USAGE);
-      return 2;
+    Args.Invocation<BenchArgs> invocation =
+        Args.invocation("bench-ping-pong", USAGE, args, argv -> BenchArgs.parse(argv, 5, 3), out, err);
+    if (invocation.options() == null) {
+      return invocation.exitStatus();
     }
-    if (options == null) {
-      out.println(USAGE);
-      return 0;
-    }
+    BenchArgs options = invocation.options();
     boolean pin = Runtime.getRuntime().availableProcessors() >= 2;
     if (pin && GrpcBench.onPath("taskset") == null) {
       err.println("bench-ping-pong: taskset is not on PATH (apt-get install util-linux)");

@@ -170,42 +170,13 @@ public final class Report {
     return USAGE.formatted(String.join(", ", SUITE.stream().map(Benchmark::name).toList()));
   }
 
-  static Options parse(String[] args) {
-    boolean smoke = false;
-    boolean append = false;
-    Path out = Path.of("docs", "benchmarks");
-    List<Benchmark> chosen = SUITE;
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      String value = null;
-      int eq = arg.indexOf('=');
-      if (arg.startsWith("--") && eq > 0) {
-        value = arg.substring(eq + 1);
-        arg = arg.substring(0, eq);
-      }
-      switch (arg) {
-        case "-h", "--help" -> {
-          return null;
-        }
-        case "--smoke" -> smoke = true;
-        case "--append" -> append = true;
-        case "--out", "--only" -> {
-          if (value == null) {
-            if (i + 1 >= args.length) {
-              throw new IllegalArgumentException(arg + " needs a value");
-            }
-            value = args[++i];
-          }
-          if (arg.equals("--out")) {
-            out = Path.of(value);
-          } else {
-            chosen = pick(value);
-          }
-        }
-        default -> throw new IllegalArgumentException("unknown argument " + args[i]);
-      }
+  static Options parse(String[] argv) {
+    Args args = Args.parse(argv, Set.of("--help", "--smoke", "--append"), Set.of("--out", "--only"));
+    if (args.has("--help")) {
+      return null;
     }
-    return new Options(smoke, out, chosen, append);
+    List<Benchmark> chosen = args.has("--only") ? pick(args.get("--only", "")) : SUITE;
+    return new Options(args.has("--smoke"), Path.of(args.get("--out", "docs/benchmarks")), chosen, args.has("--append"));
   }
 
   private static List<Benchmark> pick(String names) {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -155,18 +156,12 @@ public final class StreamingBench {
   }
 
   static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-    Options options;
-    try {
-      options = parse(args);
-    } catch (IllegalArgumentException e) {
-      err.println("bench-streaming: " + e.getMessage());
-      err.println(USAGE);
-      return 2;
+    Args.Invocation<Options> invocation =
+        Args.invocation("bench-streaming", USAGE, args, StreamingBench::parse, out, err);
+    if (invocation.options() == null) {
+      return invocation.exitStatus();
     }
-    if (options == null) {
-      out.println(USAGE);
-      return 0;
-    }
+    Options options = invocation.options();
     // Two CPUs keep client and server apart; with one, both share it and the table says so.
     boolean pin = Runtime.getRuntime().availableProcessors() >= 2;
     if (pin && GrpcBench.onPath("taskset") == null) {
@@ -200,50 +195,21 @@ public final class StreamingBench {
     }
   }
 
-  static Options parse(String[] args) {
-    int duration = 3;
-    int warmup = 1;
-    boolean smoke = false;
-    boolean tls = false;
-    List<Pair> pairs = null;
-    boolean noCross = false;
-    List<Integer> sizes = DEFAULT_SIZES;
-    int streams = DEFAULT_STREAMS;
-    Path resultsFile = null;
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      String value = null;
-      int eq = arg.indexOf('=');
-      if (arg.startsWith("--") && eq > 0) {
-        value = arg.substring(eq + 1);
-        arg = arg.substring(0, eq);
-      }
-      switch (arg) {
-        case "-h", "--help" -> {
-          return null;
-        }
-        case "--smoke" -> smoke = true;
-        case "--tls" -> tls = true;
-        case "--no-cross" -> noCross = true;
-        case "--results", "--sizes", "--streams", "--pairs", "--duration-seconds", "--warmup-seconds" -> {
-          if (value == null) {
-            if (i + 1 >= args.length) {
-              throw new IllegalArgumentException(arg + " needs a value");
-            }
-            value = args[++i];
-          }
-          switch (arg) {
-            case "--results" -> resultsFile = Path.of(value);
-            case "--sizes" -> sizes = sizes(value);
-            case "--pairs" -> pairs = pairs(value);
-            case "--streams" -> streams = number(arg, value, 0, 10_000);
-            case "--duration-seconds" -> duration = number(arg, value, 1, 3600);
-            default -> warmup = number(arg, value, 0, 3600);
-          }
-        }
-        default -> throw new IllegalArgumentException("unknown argument " + args[i]);
-      }
+  static Options parse(String[] argv) {
+    Args args = Args.parse(argv, Set.of("--help", "--smoke", "--tls", "--no-cross"),
+        Set.of("--results", "--sizes", "--streams", "--pairs", "--duration-seconds", "--warmup-seconds"));
+    if (args.has("--help")) {
+      return null;
     }
+    boolean smoke = args.has("--smoke");
+    boolean tls = args.has("--tls");
+    boolean noCross = args.has("--no-cross");
+    Path resultsFile = args.path("--results");
+    List<Integer> sizes = args.has("--sizes") ? sizes(args.get("--sizes", "")) : DEFAULT_SIZES;
+    List<Pair> pairs = args.has("--pairs") ? pairs(args.get("--pairs", "")) : null;
+    int streams = number("--streams", args.get("--streams", String.valueOf(DEFAULT_STREAMS)), 0, 10_000);
+    int duration = number("--duration-seconds", args.get("--duration-seconds", "3"), 1, 3600);
+    int warmup = number("--warmup-seconds", args.get("--warmup-seconds", "1"), 0, 3600);
     if (pairs == null) {
       pairs = List.of(Pair.values());
     }

@@ -12,6 +12,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
@@ -95,50 +96,19 @@ public final class UnaryBenchmark {
                                 each side, to show what the interceptor path costs per call""";
   }
 
-  static Options parse(String[] args) {
-    double duration = 2;
-    double warmup = 1;
-    int latencyCalls = 5000;
-    String only = null;
-    boolean cross = true;
-    boolean interceptors = false;
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      String value = null;
-      int eq = arg.indexOf('=');
-      if (arg.startsWith("--") && eq > 0) {
-        value = arg.substring(eq + 1);
-        arg = arg.substring(0, eq);
-      }
-      switch (arg) {
-        case "-h", "--help" -> {
-          return null;
-        }
-        case "--no-cross" -> cross = false;
-        case "--interceptors" -> interceptors = true;
-        case "--duration-seconds", "--warmup-seconds", "--latency-calls", "--only" -> {
-          if (value == null) {
-            if (i + 1 >= args.length) {
-              throw new IllegalArgumentException(arg + " needs a value");
-            }
-            value = args[++i];
-          }
-          switch (arg) {
-            case "--duration-seconds" -> duration = positive(arg, value);
-            case "--warmup-seconds" -> warmup = nonNegative(arg, value);
-            case "--latency-calls" -> latencyCalls = (int) positive(arg, value);
-            default -> {
-              if (!value.equals("shuttle") && !value.equals("grpc")) {
-                throw new IllegalArgumentException("--only takes shuttle or grpc, not " + value);
-              }
-              only = value;
-            }
-          }
-        }
-        default -> throw new IllegalArgumentException("unknown argument " + args[i]);
-      }
+  static Options parse(String[] argv) {
+    Args args = Args.parse(argv, Set.of("--help", "--no-cross", "--interceptors"),
+        Set.of("--duration-seconds", "--warmup-seconds", "--latency-calls", "--only"));
+    if (args.has("--help")) {
+      return null;
     }
-    return new Options(duration, warmup, latencyCalls, only, cross, interceptors);
+    String only = args.get("--only", null);
+    if (only != null && !only.equals("shuttle") && !only.equals("grpc")) {
+      throw new IllegalArgumentException("--only takes shuttle or grpc, not " + only);
+    }
+    return new Options(positive("--duration-seconds", args.get("--duration-seconds", "2")),
+        nonNegative("--warmup-seconds", args.get("--warmup-seconds", "1")),
+        args.intAtLeast("--latency-calls", 5000, 1), only, !args.has("--no-cross"), args.has("--interceptors"));
   }
 
   private static double positive(String name, String value) {
