@@ -63,10 +63,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * ({@code UNAVAILABLE}); {@link #awaitTermination(Duration)} waits until every call has ended
  * and every connection has closed; {@link #close()} is {@link #shutdown()}.
  *
- * <p><b>Threads</b>: calls run on the caller's thread, virtual or platform. Each connection has
- * a reader of its own, a daemon platform thread, which wakes a waiting platform-thread caller
- * with one thread switch fewer than a virtual one would; a process that holds many channels can
- * have virtual readers with {@code http2(limits -> limits.platformReaderThread(false))}.
+ * <p><b>Threads</b>: calls run on the caller's thread, virtual or platform. Each connection is
+ * read by a virtual thread of its own, which hands a response to a virtual caller on the same
+ * carrier. When the callers are platform threads (a servlet container's request threads, say),
+ * a platform reader wakes them one thread switch sooner:
+ * {@code http2(limits -> limits.platformReaderThread(true))}. It slows virtual callers, which
+ * then wait for a carrier to be woken as well.
  *
  * <pre>{@code
  * channel.shutdown();
@@ -499,10 +501,7 @@ public final class Channel implements CallInvoker, AutoCloseable {
     private int maxInboundMessageSize = DEFAULT_MAX_INBOUND_MESSAGE_SIZE;
     private Duration connectTimeout = Duration.ofSeconds(20);
     private CompressionRegistry compression = CompressionRegistry.defaults();
-    // A platform reader thread per connection: a caller on a platform thread is woken one thread
-    // switch sooner (Http2Config.Builder#platformReaderThread); http2(...) can turn it off.
-    private final Http2Config.Builder http2 =
-        Http2Config.builder().notIndexedHeaders(GrpcHeaders.RARELY_REPEATED).platformReaderThread(true);
+    private final Http2Config.Builder http2 = Http2Config.builder().notIndexedHeaders(GrpcHeaders.RARELY_REPEATED);
     private TlsClientConfig tls;
 
     private Builder(String name, boolean inProcess) {
