@@ -5,6 +5,7 @@ import dev.shuttle.internal.InterceptedMethod;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
@@ -71,10 +72,15 @@ public final class ServiceDefinition {
     return schema.get();
   }
 
-  /** The schema, resolved when first asked for; a fixed one is resolved from the start. */
+  /**
+   * The schema, resolved when first asked for; a fixed one is resolved from the start. A lock,
+   * not {@code synchronized}: a supplier may block (class loading), and on Java 21 a virtual
+   * thread blocked in a monitor pins its carrier.
+   */
   private static final class Schema {
     private static final Schema NONE = new Schema(null, null);
-    private Supplier<?> supplier;
+    private final ReentrantLock lock = new ReentrantLock();
+    private Supplier<?> supplier; // guarded by lock; null once resolved
     private volatile Object value;
 
     private Schema(Object value, Supplier<?> supplier) {
@@ -85,12 +91,15 @@ public final class ServiceDefinition {
     Object get() {
       Object resolved = value;
       if (resolved == null && supplier != null) {
-        synchronized (this) {
+        lock.lock();
+        try {
           if (supplier != null) {
             value = supplier.get();
             supplier = null;
           }
           resolved = value;
+        } finally {
+          lock.unlock();
         }
       }
       return resolved;
