@@ -1,7 +1,5 @@
 package dev.shuttle.bench;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 
@@ -19,18 +17,5 @@ record BenchArgs(int durationSeconds, int warmupSeconds, boolean smoke, Path res
     }
     return new BenchArgs(args.intAtLeast("--duration-seconds", defaultDuration, 1),
         args.intAtLeast("--warmup-seconds", defaultWarmup, 0), args.has("--smoke"), args.path("--results"));
-  }
-
-  /** The first model name in /proc/cpuinfo, for the table's machine line. */
-  static String cpuModel() {
-    try {
-      return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-          .filter(l -> l.startsWith("model name"))
-          .map(l -> l.substring(l.indexOf(':') + 1).strip())
-          .findFirst()
-          .orElse("unknown CPU");
-    } catch (IOException e) {
-      return "unknown CPU";
-    }
   }
 }

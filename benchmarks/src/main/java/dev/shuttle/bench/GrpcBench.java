@@ -406,7 +406,7 @@ public final class GrpcBench {
     out.println("Unary server throughput, grpc_bench style: helloworld.Greeter/SayHello, 100-byte name, h2load"
         + (options.tls() ? ", over TLS" : ""));
     out.printf("machine: %d cores (%s), %s %s, h2load %s%n",
-        Runtime.getRuntime().availableProcessors(), cpuModel(),
+        Runtime.getRuntime().availableProcessors(), Machine.cpuModel(),
         System.getProperty("java.vm.name"), Runtime.version(), h2loadVersion());
     out.printf("server JVM %s, %s; %s%n",
         String.join(" ", SERVER_HEAP),
@@ -467,17 +467,7 @@ public final class GrpcBench {
     }
   }
 
-  static String cpuModel() {
-    try {
-      return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-          .filter(l -> l.startsWith("model name"))
-          .map(l -> l.substring(l.indexOf(':') + 1).strip())
-          .findFirst()
-          .orElse("unknown CPU");
-    } catch (IOException e) {
-      return "unknown CPU";
-    }
-  }
+
 
   private static String h2loadVersion() {
     try {

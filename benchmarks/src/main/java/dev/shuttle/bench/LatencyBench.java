@@ -143,10 +143,9 @@ public final class LatencyBench {
       return invocation.exitStatus();
     }
     BenchArgs options = invocation.options();
-    // Two CPUs keep load client and server apart; with one they share it, and the table says so.
-    boolean pin = Runtime.getRuntime().availableProcessors() >= 2;
-    if (pin && GrpcBench.onPath("taskset") == null) {
-      err.println("bench-latency: taskset is not on PATH (apt-get install util-linux)");
+    // Two CPUs keep the server and its load apart; with one they share it, and the table says so.
+    Boolean pin = Machine.pinning("bench-latency", err);
+    if (pin == null) {
       return 3;
     }
     LatencyBench bench = new LatencyBench(options, err, pin);
@@ -263,7 +262,7 @@ public final class LatencyBench {
   private void print(List<Result> results, double reference, PrintStream out) {
     out.println("Unary latency under load: helloworld.Greeter/SayHello, 100-byte name, the suite's HTTP/2 load client");
     out.printf("machine: %d cores (%s), %s %s%n", Runtime.getRuntime().availableProcessors(),
-        BenchArgs.cpuModel(), System.getProperty("java.vm.name"), Runtime.version());
+        Machine.cpuModel(), System.getProperty("java.vm.name"), Runtime.version());
     out.printf("server JVM %s, %s%n", String.join(" ", GrpcBench.SERVER_HEAP),
         pin ? "server pinned to CPU 0, load client to CPU 1 (taskset), client polling"
             : "ONE CPU ONLY: server and load client share it");

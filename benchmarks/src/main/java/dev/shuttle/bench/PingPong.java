@@ -109,9 +109,9 @@ public final class PingPong {
       return invocation.exitStatus();
     }
     BenchArgs options = invocation.options();
-    boolean pin = Runtime.getRuntime().availableProcessors() >= 2;
-    if (pin && GrpcBench.onPath("taskset") == null) {
-      err.println("bench-ping-pong: taskset is not on PATH (apt-get install util-linux)");
+    // Two CPUs keep the server and its load apart; with one they share it, and the table says so.
+    Boolean pin = Machine.pinning("bench-ping-pong", err);
+    if (pin == null) {
       return 3;
     }
     PingPong bench = new PingPong(options, err, pin);
@@ -201,7 +201,7 @@ public final class PingPong {
   private void print(List<Pair> pairs, PrintStream out) {
     out.println("Ping-pong latency: one connection, one call at a time (gRPC's unary ping-pong scenario)");
     out.printf("machine: %d cores (%s), %s %s%n", Runtime.getRuntime().availableProcessors(),
-        BenchArgs.cpuModel(), System.getProperty("java.vm.name"), Runtime.version());
+        Machine.cpuModel(), System.getProperty("java.vm.name"), Runtime.version());
     out.printf("JVMs %s, %s%n", String.join(" ", GrpcBench.SERVER_HEAP),
         pin ? "server pinned to CPU 0, client to CPU 1 (taskset)" : "ONE CPU ONLY: server and client share it");
     out.println("clients: Shuttle's blocking client on a virtual thread; grpc-java's async client, directExecutor,"

@@ -3,7 +3,6 @@ package dev.shuttle.bench;
 import dev.shuttle.bench.Results.Better;
 import dev.shuttle.bench.Results.Row;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -431,17 +430,7 @@ public final class Report {
   /** The machine the run happened on, as the report states it. */
   record Machine(int cores, String cpu, String jvm, String os) {
     static Machine current() {
-      String cpu = "unknown CPU";
-      try {
-        cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-            .filter(l -> l.startsWith("model name"))
-            .map(l -> l.substring(l.indexOf(':') + 1).strip())
-            .findFirst()
-            .orElse(cpu);
-      } catch (IOException e) {
-        // keep "unknown CPU"
-      }
-      return new Machine(Runtime.getRuntime().availableProcessors(), cpu,
+      return new Machine(Runtime.getRuntime().availableProcessors(), dev.shuttle.bench.Machine.cpuModel(),
           System.getProperty("java.vm.name") + " " + Runtime.version(),
           System.getProperty("os.name") + " " + System.getProperty("os.arch"));
     }

@@ -162,10 +162,9 @@ public final class StreamingBench {
       return invocation.exitStatus();
     }
     Options options = invocation.options();
-    // Two CPUs keep client and server apart; with one, both share it and the table says so.
-    boolean pin = Runtime.getRuntime().availableProcessors() >= 2;
-    if (pin && GrpcBench.onPath("taskset") == null) {
-      err.println("bench-streaming: taskset is not on PATH (apt-get install util-linux)");
+    // Two CPUs keep the server and its load apart; with one they share it, and the table says so.
+    Boolean pin = Machine.pinning("bench-streaming", err);
+    if (pin == null) {
       return 3;
     }
     BenchTls.SelfSigned certificate = null;
@@ -398,7 +397,7 @@ public final class StreamingBench {
     out.println("Streaming throughput" + (options.tls() ? " over TLS" : "")
         + ": messages/s and MB/s (10^6 bytes of message body per second), one connection per pair");
     out.printf("machine: %d cores (%s), %s %s%n", Runtime.getRuntime().availableProcessors(),
-        GrpcBench.cpuModel(), System.getProperty("java.vm.name"), Runtime.version());
+        Machine.cpuModel(), System.getProperty("java.vm.name"), Runtime.version());
     String jvm = results.stream().map(r -> r.clientJvm).filter(j -> j != null).findFirst().orElse("?");
     out.printf(Locale.ROOT, "JVMs %s (each sees %s); %s; %.1fs warm-up then %.1fs measured per scenario, from the first message%n",
         String.join(" ", GrpcBench.SERVER_HEAP), jvm,
