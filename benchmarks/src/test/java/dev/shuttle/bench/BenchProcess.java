@@ -31,7 +31,7 @@ final class BenchProcess {
     Process bench = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
     try {
       String stdout = new String(bench.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertTrue(bench.waitFor(3, TimeUnit.MINUTES), "the smoke run did not finish");
+      assertTrue(bench.waitFor(4, TimeUnit.MINUTES), "the smoke run did not finish");
       return new Outcome(bench.exitValue(), stdout, tail(stderr));
     } finally {
       // The benchmark stops what it starts; if it is cut short, its children go with it.

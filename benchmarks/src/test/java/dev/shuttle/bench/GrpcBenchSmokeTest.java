@@ -5,13 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.shuttle.bench.GreeterServer.Impl;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,30 +22,12 @@ class GrpcBenchSmokeTest {
         "h2load is not installed (apt-get install nghttp2-client; .ci/run installs it): skipping the benchmark smoke run");
     assumeTrue(GrpcBench.onPath("taskset") != null, "taskset is not installed: skipping the benchmark smoke run");
 
-    Path stderr = Files.createTempFile("grpc-bench-smoke", ".err");
     Path results = Files.createTempFile("grpc-bench-smoke", ".tsv");
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(GrpcBench.serverJvmFlags());
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), GrpcBench.class.getName(), "--smoke",
-        "--results", results.toString()));
-    Process bench = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
-    String table;
-    int exit;
-    try {
-      table = new String(bench.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertTrue(bench.waitFor(3, TimeUnit.MINUTES), "the smoke run did not finish");
-      exit = bench.exitValue();
-    } finally {
-      // The benchmark stops its servers itself; if it is cut short, its servers go with it.
-      bench.descendants().forEach(ProcessHandle::destroyForcibly);
-      bench.destroyForcibly();
-      bench.waitFor(10, TimeUnit.SECONDS);
-    }
-    String diagnostics = table + "\n--- stderr ---\n" + tail(stderr);
-    Files.deleteIfExists(stderr);
+    BenchProcess.Outcome run = BenchProcess.run(GrpcBench.class, List.of("--smoke", "--results", results.toString()));
+    String table = run.stdout();
+    String diagnostics = run.diagnostics();
 
-    assertEquals(0, exit, diagnostics);
+    assertEquals(0, run.exit(), diagnostics);
     for (Impl impl : Impl.values()) {
       String label = GrpcBench.label(impl);
       String row = table.lines().filter(l -> l.startsWith(label + " ")).findFirst().orElse(null);
@@ -69,10 +47,5 @@ class GrpcBenchSmokeTest {
     Files.deleteIfExists(results);
     assertEquals(Impl.values().length * GrpcBench.SETTINGS.size(), rows.size(), "a results row per server and setting: " + rows);
     assertEquals(GrpcBench.SETTINGS.size(), Report.compare(rows).size(), "a comparison per setting: " + rows);
-  }
-
-  private static String tail(Path file) throws IOException {
-    List<String> lines = Files.readAllLines(file);
-    return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
   }
 }

@@ -5,13 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.shuttle.bench.GreeterServer.Impl;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,28 +22,11 @@ class GrpcBenchTlsSmokeTest {
         "h2load is not installed (apt-get install nghttp2-client): skipping the benchmark smoke run");
     assumeTrue(GrpcBench.onPath("taskset") != null, "taskset is not installed: skipping the benchmark smoke run");
 
-    Path stderr = Files.createTempFile("grpc-bench-tls-smoke", ".err");
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(GrpcBench.serverJvmFlags());
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), GrpcBench.class.getName(),
-        "--smoke", "--tls"));
-    Process bench = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
-    String table;
-    int exit;
-    try {
-      table = new String(bench.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertTrue(bench.waitFor(3, TimeUnit.MINUTES), "the smoke run did not finish");
-      exit = bench.exitValue();
-    } finally {
-      bench.descendants().forEach(ProcessHandle::destroyForcibly);
-      bench.destroyForcibly();
-      bench.waitFor(10, TimeUnit.SECONDS);
-    }
-    String diagnostics = table + "\n--- stderr ---\n" + tail(stderr);
-    Files.deleteIfExists(stderr);
+    BenchProcess.Outcome run = BenchProcess.run(GrpcBench.class, List.of("--smoke", "--tls"));
+    String table = run.stdout();
+    String diagnostics = run.diagnostics();
 
-    assertEquals(0, exit, diagnostics);
+    assertEquals(0, run.exit(), diagnostics);
     assertTrue(table.lines().findFirst().orElse("").endsWith("over TLS"), diagnostics);
     for (Impl impl : Impl.values()) {
       String label = GrpcBench.label(impl);
@@ -65,10 +42,5 @@ class GrpcBenchTlsSmokeTest {
       assertTrue(tls.contains("server TLS via ") && tls.contains("h2load negotiated TLSv1."),
           "TLS line of " + label + ": " + tls + "\n" + diagnostics);
     }
-  }
-
-  private static String tail(Path file) throws IOException {
-    List<String> lines = Files.readAllLines(file);
-    return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
   }
 }

@@ -4,13 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -78,33 +72,8 @@ class StreamingBenchSmokeTest {
 
   /** The benchmark's stdout; it must exit 0. */
   private static String runSmoke(List<String> args) throws Exception {
-    Path stderr = Files.createTempFile("streaming-bench-smoke", ".err");
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(GrpcBench.serverJvmFlags());
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), StreamingBench.class.getName()));
-    command.addAll(args);
-    Process bench = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
-    String table;
-    int exit;
-    try {
-      table = new String(bench.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertTrue(bench.waitFor(4, TimeUnit.MINUTES), "the smoke run did not finish");
-      exit = bench.exitValue();
-    } finally {
-      // The benchmark stops its JVMs itself; if it is cut short, they go with it.
-      bench.descendants().forEach(ProcessHandle::destroyForcibly);
-      bench.destroyForcibly();
-      bench.waitFor(10, TimeUnit.SECONDS);
-    }
-    String diagnostics = table + "\n--- stderr ---\n" + tail(stderr);
-    Files.deleteIfExists(stderr);
-    assertEquals(0, exit, diagnostics);
-    return table;
-  }
-
-  private static String tail(Path file) throws IOException {
-    List<String> lines = Files.readAllLines(file);
-    return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    BenchProcess.Outcome run = BenchProcess.run(StreamingBench.class, args);
+    assertEquals(0, run.exit(), run.diagnostics());
+    return run.stdout();
   }
 }
