@@ -33,6 +33,8 @@ final class FrameReader {
   private int pos;
   private int limit;
   private int lastRead;
+  /** Whether the last read took all the room offered: the peer had more ready than we took. */
+  private boolean lastReadFilled;
 
   // A header block in progress: HEADERS seen without END_HEADERS.
   private byte[] block = new byte[0]; // grown by the first header block: idle connections hold none
@@ -347,12 +349,16 @@ final class FrameReader {
       // The peer slowed down and the next read may wait long: wait with the small buffer.
       System.arraycopy(buf, 0, small, 0, limit);
       buf = small;
+      lastReadFilled = false;
     }
     while (limit < n) {
-      if (limit == buf.length || n > buf.length) {
+      // A frame that does not fit needs the large buffer; so does a peer that filled the small
+      // one, or frames that do not pack into it evenly (1 KiB messages) take a read each.
+      if (n > buf.length || (buf == small && lastReadFilled)) {
         buf = Arrays.copyOf(buf, largeSize); // n never exceeds a frame, which fits
       }
-      int read = in.read(buf, limit, buf.length - limit);
+      int offered = buf.length - limit;
+      int read = in.read(buf, limit, offered);
       if (read < 0) {
         if (limit == 0) {
           return false;
@@ -360,6 +366,7 @@ final class FrameReader {
         throw new EOFException("connection closed inside a frame");
       }
       lastRead = read;
+      lastReadFilled = read == offered;
       limit += read;
     }
     return true;

@@ -288,6 +288,32 @@ class FrameReaderTest {
     }
   }
 
+  /**
+   * 1 KiB messages make frames of 1,041 bytes, which never fill the 2 KiB buffer of a quiet
+   * connection exactly: the reader must still move to its large buffer, or it makes a read per
+   * frame.
+   */
+  @Test
+  void framesThatDoNotPackIntoTheSmallBufferStillGetLargeReads() throws Exception {
+    byte[][] frames = new byte[64][];
+    for (int i = 0; i < frames.length; i++) {
+      frames[i] = frame(DATA, 0, 1, new byte[1032]);
+    }
+    List<Integer> offered = new ArrayList<>();
+    InputStream everythingReady =
+        new ByteArrayInputStream(concat(frames)) {
+          @Override
+          public synchronized int read(byte[] b, int off, int len) {
+            offered.add(len);
+            return super.read(b, off, len);
+          }
+        };
+    readFrom(everythingReady);
+    assertEquals(frames.length, recorder.data.size());
+    assertTrue(offered.size() <= 4, "reads offered " + offered);
+    assertTrue(offered.get(1) >= 16_384, "reads offered " + offered);
+  }
+
   @Test
   void reservedBitOfTheStreamIdIsIgnored() throws Exception {
     assertEquals(List.of("DATA 1 \"x\" flow=1"), read(frame(DATA, 0, 0x80000001, ascii("x"))));
