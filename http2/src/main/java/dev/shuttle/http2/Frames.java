@@ -62,29 +62,31 @@ final class Frames {
 
   /** The SETTINGS a connection opens with: what differs from the protocol's defaults, and our limits. */
   static byte[] initialSettings(boolean client, Http2Config config) {
-    java.util.List<Integer> pairs = new java.util.ArrayList<>();
+    // A plain array, not a stream of boxed pairs: this runs on a cold server's first connection.
+    int[] pairs = new int[10];
+    int n = 0;
     if (client) {
-      pairs.add(FrameType.SETTINGS_ENABLE_PUSH);
-      pairs.add(0);
+      pairs[n++] = FrameType.SETTINGS_ENABLE_PUSH;
+      pairs[n++] = 0;
     } else {
-      pairs.add(FrameType.SETTINGS_MAX_CONCURRENT_STREAMS);
-      pairs.add(config.maxConcurrentStreams());
+      pairs[n++] = FrameType.SETTINGS_MAX_CONCURRENT_STREAMS;
+      pairs[n++] = config.maxConcurrentStreams();
     }
     if (config.initialStreamWindow() != Http2Config.DEFAULT_PROTOCOL_WINDOW) {
-      pairs.add(FrameType.SETTINGS_INITIAL_WINDOW_SIZE);
-      pairs.add(config.initialStreamWindow());
+      pairs[n++] = FrameType.SETTINGS_INITIAL_WINDOW_SIZE;
+      pairs[n++] = config.initialStreamWindow();
     }
     if (config.maxFrameSize() != Http2Config.MIN_MAX_FRAME_SIZE) {
-      pairs.add(FrameType.SETTINGS_MAX_FRAME_SIZE);
-      pairs.add(config.maxFrameSize());
+      pairs[n++] = FrameType.SETTINGS_MAX_FRAME_SIZE;
+      pairs[n++] = config.maxFrameSize();
     }
     if (config.headerTableSize() != Http2Config.DEFAULT_HEADER_TABLE_SIZE) {
-      pairs.add(FrameType.SETTINGS_HEADER_TABLE_SIZE);
-      pairs.add(config.headerTableSize());
+      pairs[n++] = FrameType.SETTINGS_HEADER_TABLE_SIZE;
+      pairs[n++] = config.headerTableSize();
     }
-    pairs.add(FrameType.SETTINGS_MAX_HEADER_LIST_SIZE);
-    pairs.add(config.maxHeaderListSize());
-    return settings(pairs.stream().mapToInt(Integer::intValue).toArray());
+    pairs[n++] = FrameType.SETTINGS_MAX_HEADER_LIST_SIZE;
+    pairs[n++] = config.maxHeaderListSize();
+    return settings(java.util.Arrays.copyOf(pairs, n));
   }
 
   /** A SETTINGS frame from (identifier, value) pairs. */
