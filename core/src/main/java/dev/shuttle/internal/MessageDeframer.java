@@ -16,12 +16,12 @@ import java.util.Arrays;
 public final class MessageDeframer {
   private static final int EAGER_ALLOCATION = 64 * 1024;
   /**
-   * How much a message's buffer grows at a time, at most. Each growth copies what arrived so far,
-   * into memory that is not yet in any cache: doubling copied a 1 MiB message almost twice over
-   * and was a quarter of a client's CPU in a stream of them; fourfold still copied 320 KiB of it
-   * and was an eighth. Sixteenfold grows a 1 MiB message once, from the eager 64 KiB. A peer that
-   * stops sending holds no more than sixteen times what it sent, within the budget that counts
-   * every buffer.
+   * How much a message's buffer grows at a time, at most; within a factor of two of the
+   * message's length it grows to the length. Each growth copies what arrived so far, into memory
+   * that is not yet in any cache: doubling copied a 1 MiB message almost twice over and was a
+   * quarter of a client's CPU in a stream of them. Sixteenfold grows a 1 MiB message once, from
+   * the eager 64 KiB. A peer that stops sending holds no more than {@code 2 * GROWTH} times what
+   * it sent, within the budget that counts every buffer.
    */
   static final int GROWTH = 16;
   private static final byte[] EMPTY = new byte[0];
@@ -74,7 +74,11 @@ public final class MessageDeframer {
       }
       int n = Math.min(messageLength - messageFilled, end - offset);
       if (messageFilled + n > message.length) {
-        int capacity = (int) Math.min(messageLength, Math.max((long) GROWTH * message.length, messageFilled + n));
+        long grown = Math.max((long) GROWTH * message.length, messageFilled + n);
+        // Growing to just short of the length would copy the whole message once more for its
+        // last bytes (1 MiB of payload is a few bytes more as a message): within a factor of
+        // two of the length, take all of it.
+        int capacity = (int) (grown * 2 >= messageLength ? messageLength : grown);
         budget.reserve(capacity - message.length); // the old buffer is garbage once copied
         message = Arrays.copyOf(message, capacity);
       }
