@@ -80,6 +80,16 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class Channel implements CallInvoker, AutoCloseable {
   /** Responses larger than this fail with {@code RESOURCE_EXHAUSTED} (grpc-java and grpc-go agree). */
   public static final int DEFAULT_MAX_INBOUND_MESSAGE_SIZE = 4 * 1024 * 1024;
+  /**
+   * The default flow-control window of each call: one message of the default largest size, so
+   * that a stream of the largest messages is not held up for window in the middle of each. With
+   * 1 MiB, a Shuttle server streaming 1 MiB messages stopped for window at every one of them:
+   * 4 MiB moved them 10-19 % faster on loopback, and 64 KiB messages 15-20 %. It is what the
+   * server may send a call ahead of the application, not memory the client allocates.
+   */
+  public static final int DEFAULT_INITIAL_STREAM_WINDOW = DEFAULT_MAX_INBOUND_MESSAGE_SIZE;
+  /** The default flow-control window of a connection: two calls' worth. */
+  public static final int DEFAULT_CONNECTION_WINDOW = 2 * DEFAULT_INITIAL_STREAM_WINDOW;
 
   private static final System.Logger LOG = System.getLogger(Channel.class.getName());
   private static final Executor ASYNC_CALLS = Thread::startVirtualThread;
@@ -501,7 +511,11 @@ public final class Channel implements CallInvoker, AutoCloseable {
     private int maxInboundMessageSize = DEFAULT_MAX_INBOUND_MESSAGE_SIZE;
     private Duration connectTimeout = Duration.ofSeconds(20);
     private CompressionRegistry compression = CompressionRegistry.defaults();
-    private final Http2Config.Builder http2 = Http2Config.builder().notIndexedHeaders(GrpcHeaders.RARELY_REPEATED);
+    private final Http2Config.Builder http2 =
+        Http2Config.builder()
+            .notIndexedHeaders(GrpcHeaders.RARELY_REPEATED)
+            .initialStreamWindow(DEFAULT_INITIAL_STREAM_WINDOW)
+            .connectionWindow(DEFAULT_CONNECTION_WINDOW);
     private TlsClientConfig tls;
 
     private Builder(String name, boolean inProcess) {
@@ -554,13 +568,13 @@ public final class Channel implements CallInvoker, AutoCloseable {
       return this;
     }
 
-    /** The flow-control window of each call, in bytes; default 1 MiB. */
+    /** The flow-control window of each call, in bytes; default {@link #DEFAULT_INITIAL_STREAM_WINDOW}, 4 MiB. */
     public Builder initialStreamWindow(int bytes) {
       http2.initialStreamWindow(bytes);
       return this;
     }
 
-    /** The flow-control window of the connection, in bytes; default 2 MiB. */
+    /** The flow-control window of the connection, in bytes; default {@link #DEFAULT_CONNECTION_WINDOW}, 8 MiB. */
     public Builder connectionWindow(int bytes) {
       http2.connectionWindow(bytes);
       return this;

@@ -154,7 +154,8 @@ public final class BackpressureScenario {
         default -> throw new IllegalArgumentException("unknown scenario " + scenario);
       }
       result.put("scenario", scenario);
-      result.put("window", Http2Config.DEFAULT_INITIAL_STREAM_WINDOW);
+      result.put("clientWindow", Channel.DEFAULT_INITIAL_STREAM_WINDOW);
+      result.put("serverWindow", Http2Config.DEFAULT_INITIAL_STREAM_WINDOW);
       result.put("messageSize", messageSize);
       report(result, "down", down);
       report(result, "up", up);
