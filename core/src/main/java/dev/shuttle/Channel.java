@@ -64,11 +64,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * and every connection has closed; {@link #close()} is {@link #shutdown()}.
  *
  * <p><b>Threads</b>: calls run on the caller's thread, virtual or platform. Each connection is
- * read by a virtual thread of its own, which hands a response to a virtual caller on the same
- * carrier. When the callers are platform threads (a servlet container's request threads, say),
- * a platform reader wakes them one thread switch sooner:
- * {@code http2(limits -> limits.platformReaderThread(true))}. It slows virtual callers, which
- * then wait for a carrier to be woken as well.
+ * read by a thread of its own, of the kind that has been opening its calls lately
+ * ({@link Http2Config.ReaderThread#LIKE_STREAM_OPENERS}): a platform reader wakes platform
+ * callers (a servlet container's request threads, say) one thread switch sooner, and a virtual
+ * reader hands a virtual caller its response on the same carrier. To fix the kind:
+ * {@code http2(limits -> limits.readerThread(Http2Config.ReaderThread.VIRTUAL))}.
  *
  * <pre>{@code
  * channel.shutdown();
@@ -515,7 +515,8 @@ public final class Channel implements CallInvoker, AutoCloseable {
         Http2Config.builder()
             .notIndexedHeaders(GrpcHeaders.RARELY_REPEATED)
             .initialStreamWindow(DEFAULT_INITIAL_STREAM_WINDOW)
-            .connectionWindow(DEFAULT_CONNECTION_WINDOW);
+            .connectionWindow(DEFAULT_CONNECTION_WINDOW)
+            .readerThread(Http2Config.ReaderThread.LIKE_STREAM_OPENERS);
     private TlsClientConfig tls;
 
     private Builder(String name, boolean inProcess) {

@@ -54,7 +54,9 @@ public final class Http2Connection implements AutoCloseable {
   private final DeadlineInputStream input;
   private final FrameReader reader;
   private final String name;
-  private final Thread readerThread;
+  /** The thread reading now; a client's reader may move to another thread (see {@link ReadLoop}). */
+  private volatile Thread readerThread;
+  private final ReadLoop readLoop;
   private final KeepAlivePinger keepAlive;
   private final FrameDispatcher dispatcher;
   private final ConnectionTimers timers;
@@ -108,8 +110,8 @@ public final class Http2Connection implements AutoCloseable {
     this.dispatcher = new FrameDispatcher(this);
     this.timers = new ConnectionTimers(this);
     this.writes = new StreamWrites(this);
-    Thread.Builder readerThreads = config.platformReaderThread() ? Thread.ofPlatform().daemon() : Thread.ofVirtual();
-    this.readerThread = readerThreads.name(name).unstarted(new ReadLoop(this, socket, input, reader, dispatcher));
+    this.readLoop = new ReadLoop(this, socket, input, reader, dispatcher);
+    this.readerThread = readLoop.newThread(config.readerThread() == Http2Config.ReaderThread.PLATFORM);
   }
 
   /**
@@ -306,6 +308,9 @@ public final class Http2Connection implements AutoCloseable {
             "connection cannot take new streams: it is going away",
             new StreamFailure(StreamFailure.Kind.REFUSED, Http2ErrorCode.REFUSED_STREAM, "connection is going away"));
       }
+      if (config.readerThread() == Http2Config.ReaderThread.LIKE_STREAM_OPENERS) {
+        readLoop.streamOpenedBy(Thread.currentThread());
+      }
       stream = new Http2Stream(streams.nextLocalId(), this);
       stream.listener = listener;
       flow.open(stream);
@@ -412,6 +417,16 @@ public final class Http2Connection implements AutoCloseable {
 
   boolean onReaderThread() {
     return Thread.currentThread() == readerThread;
+  }
+
+  /** The reader goes on on {@code next}; called by the reader thread just before it starts it. */
+  void readerMovesTo(Thread next) {
+    readerThread = next;
+  }
+
+  /** Whether a platform thread reads the connection now; for tests. */
+  boolean readsOnPlatformThread() {
+    return !readerThread.isVirtual();
   }
 
   // ---------------------------------------------------------------------------------------------

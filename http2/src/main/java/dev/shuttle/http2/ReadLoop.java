@@ -19,6 +19,12 @@ import java.util.concurrent.TimeUnit;
 final class ReadLoop implements Runnable {
   private static final System.Logger LOG = System.getLogger(ReadLoop.class.getName());
   private static final long MAX_DISCARDED_BYTES = 4L << 20;
+  /**
+   * How far the streams opened lately lean to platform or virtual openers (+1 and -1 each,
+   * within this bound) before the reader moves: a client whose callers are mixed stays put.
+   */
+  private static final int OPENER_LEAN_BOUND = 8;
+  private static final int OPENER_LEAN_TO_MOVE = 4;
 
   private final Http2Connection connection;
   private final Http2Socket socket;
@@ -27,6 +33,12 @@ final class ReadLoop implements Runnable {
   private final FrameDispatcher dispatcher;
   private final WriteScheduler writer;
   private final Http2Config config;
+  /** Whether this client's reader follows the kind of thread that opens its streams. */
+  private final boolean followsOpeners;
+  /** Platform openers minus virtual ones, lately; guarded by the connection's lock. */
+  private int openerLean;
+  /** Whether the reader should be a platform thread; it checks between frames. */
+  private volatile boolean platformWanted;
 
   ReadLoop(
       Http2Connection connection, Http2Socket socket, DeadlineInputStream input, FrameReader reader, FrameDispatcher dispatcher) {
@@ -37,6 +49,49 @@ final class ReadLoop implements Runnable {
     this.dispatcher = dispatcher;
     this.writer = connection.writer;
     this.config = connection.config;
+    this.followsOpeners = connection.client && config.readerThread() == Http2Config.ReaderThread.LIKE_STREAM_OPENERS;
+  }
+
+  /** A thread, unstarted, that runs this loop. */
+  Thread newThread(boolean platform) {
+    Thread.Builder threads = platform ? Thread.ofPlatform().daemon() : Thread.ofVirtual();
+    return threads.name(connection.name()).unstarted(this);
+  }
+
+  /**
+   * Counts a stream's opener, for {@link Http2Config.ReaderThread#LIKE_STREAM_OPENERS}: the
+   * kernel wakes a platform reader itself, which saves a platform caller a thread switch per
+   * response, and a virtual reader hands a virtual caller its response on its own carrier.
+   * Called with the connection's lock held.
+   */
+  void streamOpenedBy(Thread opener) {
+    int lean = Math.max(-OPENER_LEAN_BOUND, Math.min(OPENER_LEAN_BOUND, openerLean + (opener.isVirtual() ? -1 : 1)));
+    openerLean = lean;
+    boolean platform = platformWanted;
+    if (lean >= OPENER_LEAN_TO_MOVE && !platform) {
+      platformWanted = true;
+    } else if (lean <= -OPENER_LEAN_TO_MOVE && platform) {
+      platformWanted = false;
+    }
+  }
+
+  /**
+   * Hands the reading to a thread of the wanted kind, if this one is not; only between frames
+   * outside a header block, where the loop holds no state of its own. The new thread runs
+   * {@link #run()} again: a client connection has no preface to read.
+   */
+  private boolean movedToWantedThread() {
+    if (!followsOpeners) {
+      return false;
+    }
+    boolean platform = platformWanted;
+    if (platform == !Thread.currentThread().isVirtual()) {
+      return false;
+    }
+    Thread next = newThread(platform);
+    connection.readerMovesTo(next);
+    next.start();
+    return true;
   }
 
   @Override
@@ -57,6 +112,9 @@ final class ReadLoop implements Runnable {
         inHeaderBlock = reader.inHeaderBlock();
         if (!inHeaderBlock) {
           blockDeadline = 0;
+          if (movedToWantedThread()) {
+            return; // that thread reads from here on, and ends the connection when it is over
+          }
         } else if (blockDeadline == 0) {
           blockDeadline = System.nanoTime() + config.headerBlockTimeout().toNanos();
         }

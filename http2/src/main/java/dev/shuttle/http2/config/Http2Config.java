@@ -79,7 +79,7 @@ public final class Http2Config {
   private final Duration maxConnectionAgeGrace;
   private final Duration shutdownPingTimeout;
   private final Set<String> notIndexedHeaders;
-  private final boolean platformReaderThread;
+  private final ReaderThread readerThread;
 
   private Http2Config(Builder b) {
     maxConcurrentStreams = b.maxConcurrentStreams;
@@ -111,7 +111,7 @@ public final class Http2Config {
     maxConnectionAgeGrace = b.maxConnectionAgeGrace;
     shutdownPingTimeout = b.shutdownPingTimeout;
     notIndexedHeaders = b.notIndexedHeaders;
-    platformReaderThread = b.platformReaderThread;
+    readerThread = b.readerThread;
   }
 
   public static Http2Config defaults() {
@@ -153,7 +153,7 @@ public final class Http2Config {
     b.maxConnectionAgeGrace = maxConnectionAgeGrace;
     b.shutdownPingTimeout = shutdownPingTimeout;
     b.notIndexedHeaders = notIndexedHeaders;
-    b.platformReaderThread = platformReaderThread;
+    b.readerThread = readerThread;
     return b;
   }
 
@@ -339,9 +339,31 @@ public final class Http2Config {
     return notIndexedHeaders;
   }
 
-  /** Whether the connection is read on a platform thread; see {@link Builder#platformReaderThread}. */
-  public boolean platformReaderThread() {
-    return platformReaderThread;
+  /** What kind of thread reads the connection; see {@link Builder#readerThread}. */
+  public ReaderThread readerThread() {
+    return readerThread;
+  }
+
+  /**
+   * What kind of thread reads a connection. A platform thread blocked in a socket read is woken
+   * by the kernel itself; a virtual thread is woken by the JDK's poller and then mounted on a
+   * carrier. So a platform reader saves a platform-thread caller one thread switch for every
+   * response it waits for (a unary call from one such caller took 49 µs of client CPU with a
+   * virtual reader, 34 µs with a platform one), while a virtual reader hands a virtual caller
+   * its response on its own carrier, where a platform reader makes it wait for a carrier to be
+   * woken (a unary call's mean latency went from 42-58 to 92 µs).
+   */
+  public enum ReaderThread {
+    /** A virtual thread: the default, and what a server with thousands of connections needs. */
+    VIRTUAL,
+    /** A platform thread of its own, for a client whose callers are all platform threads. */
+    PLATFORM,
+    /**
+     * For a client: starts on a virtual thread and moves to a platform one while most of the
+     * streams opened lately were opened by platform threads, and back once virtual ones open
+     * most. It moves between frames, at most once per few streams.
+     */
+    LIKE_STREAM_OPENERS
   }
 
   /**
@@ -384,7 +406,7 @@ public final class Http2Config {
     private Duration maxConnectionAgeGrace;
     private Duration shutdownPingTimeout = DEFAULT_SHUTDOWN_PING_TIMEOUT;
     private Set<String> notIndexedHeaders = Set.of();
-    private boolean platformReaderThread;
+    private ReaderThread readerThread = ReaderThread.VIRTUAL;
 
     private Builder() {}
 
@@ -550,20 +572,19 @@ public final class Http2Config {
       return this;
     }
 
+    /** What kind of thread reads the connection; default {@link ReaderThread#VIRTUAL}. */
+    public Builder readerThread(ReaderThread kind) {
+      readerThread = Objects.requireNonNull(kind, "readerThread");
+      return this;
+    }
+
     /**
-     * Reads the connection on a platform thread of its own instead of a virtual thread; off by
-     * default. The kernel wakes a platform thread blocked in a socket read itself, where a virtual
-     * thread is woken by the JDK's poller thread and then mounted on a carrier: one thread switch
-     * fewer for every response a platform-thread caller waits for (a unary call from one such
-     * caller took 49 µs of client CPU with a virtual reader, 34 µs with a platform one). A
-     * virtual-thread caller, though, is handed its response on the virtual reader's own carrier,
-     * and waits for a carrier to be woken with a platform reader (a unary call's mean latency
-     * went from 42-58 to 92 µs). So it is for a client whose callers are platform threads; it
-     * costs a platform thread per connection, which a server, with its thousands, cannot afford.
+     * {@code readerThread(value ? PLATFORM : VIRTUAL)}: a platform thread of its own reads the
+     * connection, for a client whose callers are platform threads. It costs a platform thread
+     * per connection, which a server, with its thousands, cannot afford.
      */
     public Builder platformReaderThread(boolean value) {
-      platformReaderThread = value;
-      return this;
+      return readerThread(value ? ReaderThread.PLATFORM : ReaderThread.VIRTUAL);
     }
 
     public Builder shutdownPingTimeout(Duration value) {
