@@ -1,5 +1,6 @@
 package dev.shuttle;
 
+import dev.shuttle.http2.LazyLogger;
 import dev.shuttle.http2.config.Http2Config;
 import dev.shuttle.http2.Http2Connection;
 import dev.shuttle.http2.Http2ConnectionListener;
@@ -91,7 +92,7 @@ public final class Channel implements CallInvoker, AutoCloseable {
   /** The default flow-control window of a connection: two calls' worth. */
   public static final int DEFAULT_CONNECTION_WINDOW = 2 * DEFAULT_INITIAL_STREAM_WINDOW;
 
-  private static final System.Logger LOG = System.getLogger(Channel.class.getName());
+  private static final System.Logger LOG = LazyLogger.of(Channel.class);
   private static final Executor ASYNC_CALLS = Thread::startVirtualThread;
 
   private final String host;

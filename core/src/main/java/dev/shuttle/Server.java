@@ -1,5 +1,6 @@
 package dev.shuttle;
 
+import dev.shuttle.http2.LazyLogger;
 import dev.shuttle.http2.config.Http2Config;
 import dev.shuttle.http2.Http2Server;
 import dev.shuttle.http2.config.TlsServerConfig;
@@ -107,7 +108,7 @@ public final class Server implements AutoCloseable {
   /** What any connection may buffer even when the server's total is spent. */
   public static final long DEFAULT_MIN_BUFFERED_REQUEST_BYTES_PER_CONNECTION = 64 * 1024;
 
-  private static final System.Logger LOG = System.getLogger(Server.class.getName());
+  private static final System.Logger LOG = LazyLogger.of(Server.class);
 
   /** Null when the server serves in-process only. */
   private final Http2Server transport;

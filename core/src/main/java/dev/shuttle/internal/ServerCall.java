@@ -15,6 +15,7 @@ import dev.shuttle.StreamSink;
 import dev.shuttle.StreamSource;
 import dev.shuttle.UnaryHandler;
 import dev.shuttle.http2.InterruptGuard;
+import dev.shuttle.http2.LazyLogger;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.SocketAddress;
@@ -47,7 +48,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class ServerCall<Req, Resp>
     implements ServerStreamListener, ServerContext, StreamSink<Resp>, StreamSource<Req> {
-  private static final System.Logger LOG = System.getLogger(ServerCall.class.getName());
+  private static final System.Logger LOG = LazyLogger.of(ServerCall.class);
 
   private final ServerStream stream;
   private final ServerMethod<Req, Resp> method;

@@ -6,6 +6,7 @@ import dev.shuttle.Metadata;
 import dev.shuttle.MethodDescriptor;
 import dev.shuttle.Status;
 import dev.shuttle.StatusException;
+import dev.shuttle.http2.LazyLogger;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -19,7 +20,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * input or its deadline.
  */
 final class ServerResponse<Resp> {
-  private static final System.Logger LOG = System.getLogger(ServerResponse.class.getName());
+  private static final System.Logger LOG = LazyLogger.of(ServerResponse.class);
 
   /** What the call knows about how it ended. */
   interface CallEnd {

@@ -15,7 +15,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * cancelled when the connection ends.
  */
 final class ConnectionTimers {
-  private static final System.Logger LOG = System.getLogger(ConnectionTimers.class.getName());
+  private static final System.Logger LOG = LazyLogger.of(ConnectionTimers.class);
 
   private final Http2Connection connection;
   private final Http2Config config;

@@ -10,7 +10,7 @@ import java.util.List;
  * listener. Runs on the connection's reader thread only.
  */
 final class FrameDispatcher implements FrameHandler {
-  private static final System.Logger LOG = System.getLogger(FrameDispatcher.class.getName());
+  private static final System.Logger LOG = LazyLogger.of(FrameDispatcher.class);
 
   private final Http2Connection connection;
   private final boolean client;

@@ -32,7 +32,7 @@ import javax.net.ssl.SSLSession;
  * so a request racing the shutdown is either served or refused, never lost.
  */
 public final class Http2Connection implements AutoCloseable {
-  private static final System.Logger LOG = System.getLogger(Http2Connection.class.getName());
+  private static final System.Logger LOG = LazyLogger.of(Http2Connection.class);
   private static final AtomicInteger IDS = new AtomicInteger();
   /** "shutdown": the PING between a graceful shutdown's two GOAWAY frames. */
   static final long SHUTDOWN_PING = 0x73687574646f776eL;

@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * GOAWAY ENHANCE_YOUR_CALM and closed.
  */
 public final class Http2Server implements AutoCloseable {
-  private static final System.Logger LOG = System.getLogger(Http2Server.class.getName());
+  private static final System.Logger LOG = LazyLogger.of(Http2Server.class);
   private static final byte[] TOO_MANY_CONNECTIONS =
       concat(Frames.settings(), Frames.goAway(0, Http2ErrorCode.ENHANCE_YOUR_CALM, "too many connections"));
 

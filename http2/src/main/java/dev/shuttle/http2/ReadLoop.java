@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * our GOAWAY.
  */
 final class ReadLoop implements Runnable {
-  private static final System.Logger LOG = System.getLogger(ReadLoop.class.getName());
+  private static final System.Logger LOG = LazyLogger.of(ReadLoop.class);
   private static final long MAX_DISCARDED_BYTES = 4L << 20;
   /**
    * How far the streams opened lately lean to platform or virtual openers (+1 and -1 each,

@@ -38,7 +38,7 @@ import javax.net.ssl.SSLSession;
  */
 final class TlsSocket implements Http2Socket {
   /** The one logger of the TLS layer, its parts' lines included: logging configurations name it. */
-  static final System.Logger LOG = System.getLogger(TlsSocket.class.getName());
+  static final System.Logger LOG = LazyLogger.of(TlsSocket.class);
   /** The ALPN protocol id of HTTP/2 over TLS, the only one offered and accepted. */
   static final String H2 = "h2";
 

@@ -1,5 +1,6 @@
 package dev.shuttle.http2.config;
 
+import dev.shuttle.http2.LazyLogger;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -34,7 +35,7 @@ import javax.net.ssl.X509ExtendedKeyManager;
  * one line, and is tried again when it changes next.
  */
 final class TlsMaterial {
-  private static final System.Logger LOG = System.getLogger(TlsMaterial.class.getName());
+  private static final System.Logger LOG = LazyLogger.of(TlsMaterial.class);
   private static final long CHECK_INTERVAL_NANOS = 1_000_000_000L;
 
   /** Loads key managers or trust managers, from files or from memory. */

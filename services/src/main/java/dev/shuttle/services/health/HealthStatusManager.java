@@ -35,7 +35,13 @@ public final class HealthStatusManager {
   /** The name that stands for the whole server, as the health protocol has it: the empty string. */
   public static final String SERVER = "";
 
-  private static final System.Logger LOG = System.getLogger(HealthStatusManager.class.getName());
+  /**
+   * Looked up at the first message, not when the class loads: finding the JDK's logger starts
+   * its logging, some 30 ms of a cold start, and a server that logs nothing need not pay it.
+   */
+  private static final class Log {
+    static final System.Logger LOG = System.getLogger(HealthStatusManager.class.getName());
+  }
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Map<String, ServingStatus> statuses = new HashMap<>();
@@ -85,7 +91,7 @@ public final class HealthStatusManager {
     lock.lock();
     try {
       if (terminal) {
-        LOG.log(System.Logger.Level.DEBUG, "terminal state: ignored status {0} for \"{1}\"", status, service);
+        Log.LOG.log(System.Logger.Level.DEBUG, "terminal state: ignored status {0} for \"{1}\"", status, service);
         return;
       }
       update(service, status);
@@ -103,7 +109,7 @@ public final class HealthStatusManager {
     lock.lock();
     try {
       if (terminal) {
-        LOG.log(System.Logger.Level.DEBUG, "terminal state: ignored clearing \"{0}\"", service);
+        Log.LOG.log(System.Logger.Level.DEBUG, "terminal state: ignored clearing \"{0}\"", service);
         return;
       }
       update(service, null);
