@@ -73,9 +73,9 @@ public final class ServiceDefinition {
   }
 
   /**
-   * The schema, resolved when first asked for; a fixed one is resolved from the start. A lock,
-   * not {@code synchronized}: a supplier may block (class loading), and on Java 21 a virtual
-   * thread blocked in a monitor pins its carrier.
+   * The schema, resolved when first asked for; a fixed one is resolved from the start. A
+   * ReentrantLock rather than a monitor: a supplier may block (class loading), and on Java 21 a
+   * virtual thread blocked in a monitor pins its carrier.
    */
   private static final class Schema {
     private static final Schema NONE = new Schema(null, null);

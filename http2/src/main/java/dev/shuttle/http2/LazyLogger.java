@@ -3,8 +3,8 @@ package dev.shuttle.http2;
 import java.util.ResourceBundle;
 
 /**
- * A {@link System.Logger} that looks up the real one at its first use. Finding the JDK's logger
- * finder and starting java.util.logging behind it took some 30 ms of a server's start on one CPU
+ * A {@link System.Logger} that looks up the real one at its first use. Finding the logger
+ * finder and starting the JDK's logging behind it took some 30 ms of a server's start on one CPU
  * (a service lookup over the class path included), and a server that logs nothing on its way up
  * need not pay it before its first call.
  *
