@@ -1,22 +1,13 @@
 package dev.shuttle;
 
-import dev.shuttle.http2.LazyLogger;
 import dev.shuttle.http2.config.Http2Config;
-import dev.shuttle.http2.Http2Connection;
-import dev.shuttle.http2.Http2ConnectionListener;
-import dev.shuttle.http2.Http2ErrorCode;
-import dev.shuttle.http2.Http2Socket;
 import dev.shuttle.http2.config.TlsClientConfig;
 import dev.shuttle.internal.ClientCall;
 import dev.shuttle.internal.ClientTransport;
 import dev.shuttle.internal.GrpcHeaders;
-import dev.shuttle.internal.Http2ClientTransport;
 import dev.shuttle.internal.InProcessServer;
 import dev.shuttle.internal.ServerCall;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
+import dev.shuttle.internal.SocketDialer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,22 +83,15 @@ public final class Channel implements CallInvoker, AutoCloseable {
   /** The default flow-control window of a connection: two calls' worth. */
   public static final int DEFAULT_CONNECTION_WINDOW = 2 * DEFAULT_INITIAL_STREAM_WINDOW;
 
-  private static final System.Logger LOG = LazyLogger.of(Channel.class);
   private static final Executor ASYNC_CALLS = Thread::startVirtualThread;
 
-  private final String host;
-  private final int port;
   /** The in-process server's name; null for a socket channel. */
   private final String inProcessName;
-  private final String authority;
-  /** Replaced when a server asks us to ping less: new connections then use the new one. */
-  private volatile Http2Config config;
+  /** How socket connections are made; null for an in-process channel. */
+  private final SocketDialer dialer;
   private final int maxInboundMessageSize;
-  private final Duration connectTimeout;
   private final CompressionRegistry compression;
-  private final TlsClientConfig tls; // null: cleartext
   private final ClientCall.ConnectionSource connections = new Connections();
-  private final Http2ConnectionListener pingBackoff = new PingBackoff();
 
   private final ReentrantLock lock = new ReentrantLock();
   // Guarded by lock.
@@ -123,15 +107,11 @@ public final class Channel implements CallInvoker, AutoCloseable {
   private final Condition callsEnded = terminationLock.newCondition();
 
   private Channel(Builder b) {
-    this.host = b.host;
-    this.port = b.port;
     this.inProcessName = b.inProcessName;
-    this.authority = b.authority;
-    this.config = b.http2.build();
+    this.dialer =
+        b.inProcessName != null ? null : new SocketDialer(b.host, b.port, b.authority, b.connectTimeout, b.tls, b.http2.build());
     this.maxInboundMessageSize = b.maxInboundMessageSize;
-    this.connectTimeout = b.connectTimeout;
     this.compression = b.compression;
-    this.tls = b.tls;
   }
 
   /** A channel over cleartext HTTP/2 to {@code host:port} (IPv6 as {@code [::1]:port}). */
@@ -168,7 +148,7 @@ public final class Channel implements CallInvoker, AutoCloseable {
 
   /** The keepalive time new connections use now (null: none); it doubles on {@code too_many_pings}. */
   Duration keepAliveTime() {
-    return config.keepAliveTime();
+    return dialer == null ? null : dialer.keepAliveTime();
   }
 
   /**
@@ -455,51 +435,7 @@ public final class Channel implements CallInvoker, AutoCloseable {
         }
         return transport;
       }
-      long millis = connectTimeout.toMillis();
-      // Whether the call's deadline, not the connect timeout, bounds the wait: the socket's own
-      // clock may then time out a moment before the deadline reads as expired.
-      boolean deadlineBounds = false;
-      if (deadline != null) {
-        long untilDeadline = Math.max(1, (deadline.remainingNanos() + 999_999) / 1_000_000);
-        if (untilDeadline <= millis) {
-          millis = untilDeadline;
-          deadlineBounds = true;
-        }
-      }
-      Socket socket = new Socket();
-      try {
-        socket.connect(new InetSocketAddress(host, port), (int) Math.min(Integer.MAX_VALUE, millis));
-        Http2Socket transport = tls == null ? Http2Socket.plain(socket) : Http2Socket.tlsClient(socket, tls, host, port);
-        return new Http2ClientTransport(Http2Connection.client(transport, config, pingBackoff), authority);
-      } catch (IOException e) {
-        try {
-          socket.close();
-        } catch (IOException suppressed) {
-          e.addSuppressed(suppressed);
-        }
-        if (deadline != null && (deadline.isExpired() || (deadlineBounds && e instanceof SocketTimeoutException))) {
-          throw new StatusException(
-              Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded while connecting to " + authority).withCause(e));
-        }
-        throw new StatusException(
-            Status.UNAVAILABLE.withDescription("cannot connect to " + authority + ": " + e.getMessage()).withCause(e));
-      }
-    }
-  }
-
-  /**
-   * A server that finds our keepalive pings too frequent ends the connection with GOAWAY
-   * ENHANCE_YOUR_CALM {@code too_many_pings}; as grpc-java does, we then ping half as often.
-   */
-  private final class PingBackoff implements Http2ConnectionListener {
-    @Override
-    public void onGoAway(Http2Connection connection, Http2ErrorCode code, String debugData) {
-      Http2Config current = config;
-      if (code == Http2ErrorCode.ENHANCE_YOUR_CALM && "too_many_pings".equals(debugData) && current.keepAliveTime() != null) {
-        Duration slower = current.keepAliveTime().multipliedBy(2);
-        config = current.toBuilder().keepAliveTime(slower).build();
-        LOG.log(System.Logger.Level.WARNING, "{0} says we ping too often; keepalive time now {1}", authority, slower);
-      }
+      return dialer.dial(deadline);
     }
   }
 
