@@ -1,6 +1,7 @@
 package dev.shuttle;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 
 /**
  * Turns messages of one type into bytes and back. Shuttle core knows no message format; the
@@ -27,6 +28,18 @@ public interface Marshaller<T> {
     byte[] framed = new byte[headroom + bytes.length];
     System.arraycopy(bytes, 0, framed, headroom, bytes.length);
     return framed;
+  }
+
+  /**
+   * The message's bytes in parts to be sent in order, {@code headroom} free bytes at the start of
+   * the first, or null when the message is better sent as one array ({@link #serialize(Object,
+   * int)}, the default). A marshaller whose messages hold large arrays that never change
+   * (protobuf's {@code bytes} fields) returns views of those arrays, which spares copying them
+   * into a new one. Shuttle reads the parts until the message is sent and writes nothing in them
+   * but the headroom; parts without an accessible array are copied.
+   */
+  default ByteBuffer[] serializeInParts(T message, int headroom) {
+    return null;
   }
 
   /**

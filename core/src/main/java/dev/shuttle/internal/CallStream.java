@@ -8,13 +8,13 @@ package dev.shuttle.internal;
  */
 public interface CallStream {
   /**
-   * Queues one length-prefixed message ({@link MessageFramer}); the transport may refer to
-   * {@code framed} until it is sent, so the caller must not change it afterwards. Blocks while the
+   * Queues one length-prefixed message ({@link MessageFramer}); the transport may refer to the
+   * message's arrays until it is sent, so nobody changes them afterwards. Blocks while the
    * peer has not consumed enough of what was sent before (flow control), until an interrupt.
    *
    * @param endStream whether this message is the last the side sends
    */
-  void writeMessage(byte[] framed, boolean endStream) throws StreamClosedException, InterruptedException;
+  void writeMessage(FramedMessage framed, boolean endStream) throws StreamClosedException, InterruptedException;
 
   /** Sends what is queued, on this thread unless another is already sending. */
   void flush();

@@ -112,17 +112,17 @@ public final class ClientCall<Req, Resp>
 
   /** Sends the request and waits for the single response. */
   public Resp unary(Req request) {
-    byte[] bytes = serialize(request);
+    FramedMessage framed = serialize(request);
     start();
-    sendLast(bytes);
+    sendLast(framed);
     return awaitSingleResponse();
   }
 
   /** Sends the request; responses follow through {@link #receive()}. */
   public ClientCall<Req, Resp> serverStreaming(Req request) {
-    byte[] bytes = serialize(request);
+    FramedMessage framed = serialize(request);
     start();
-    sendLast(bytes);
+    sendLast(framed);
     return this;
   }
 
@@ -219,7 +219,7 @@ public final class ClientCall<Req, Resp>
     return new StatusException(cancelled);
   }
 
-  private byte[] serialize(Req request) {
+  private FramedMessage serialize(Req request) {
     try {
       return MessageFramer.frame(method.requestMarshaller(), request, compressMessages ? requestCompressor : null);
     } catch (StatusException e) {
@@ -229,11 +229,11 @@ public final class ClientCall<Req, Resp>
     }
   }
 
-  private void sendLast(byte[] bytes) {
+  private void sendLast(FramedMessage framed) {
     writeLock.lock();
     try {
       halfClosed = true;
-      MessageFramer.write(stream, bytes, true);
+      MessageFramer.write(stream, framed, true);
     } catch (StreamClosedException e) {
       // The call has ended already; its status tells why.
     } catch (InterruptedException e) {
@@ -249,14 +249,14 @@ public final class ClientCall<Req, Resp>
 
   @Override
   public void send(Req message) {
-    byte[] bytes = serialize(message);
+    FramedMessage framed = serialize(message);
     writeLock.lock();
     try {
       if (halfClosed) {
         throw new IllegalStateException("send after halfClose");
       }
       throwIfFailed();
-      MessageFramer.write(stream, bytes, false);
+      MessageFramer.write(stream, framed, false);
     } catch (StreamClosedException e) {
       // The server may answer before reading every request; what follows its OK is dropped, as
       // the call has nothing more to do with it. Any other end is the caller's to know.

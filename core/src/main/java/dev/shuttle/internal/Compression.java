@@ -62,7 +62,7 @@ public final class Compression {
       throw new StatusException(Status.INTERNAL.withDescription("could not compress a message: " + e.getMessage()));
     }
     byte[] bytes = framed.toByteArray();
-    MessageFramer.writePrefix(bytes, true, bytes.length - MessageFramer.PREFIX_LENGTH);
+    MessageFramer.writePrefix(bytes, 0, true, bytes.length - MessageFramer.PREFIX_LENGTH);
     return bytes;
   }
 }

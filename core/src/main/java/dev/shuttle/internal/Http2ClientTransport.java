@@ -158,12 +158,8 @@ public final class Http2ClientTransport implements ClientTransport {
     }
 
     @Override
-    public void writeMessage(byte[] framed, boolean endStream) throws StreamClosedException, InterruptedException {
-      try {
-        stream.writeData(framed, 0, framed.length, endStream);
-      } catch (Http2StreamClosedException e) {
-        throw Http2ServerStream.closed(e);
-      }
+    public void writeMessage(FramedMessage framed, boolean endStream) throws StreamClosedException, InterruptedException {
+      Http2ServerStream.writeMessage(stream, framed, endStream);
     }
 
     @Override

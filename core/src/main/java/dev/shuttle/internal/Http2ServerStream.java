@@ -8,6 +8,7 @@ import dev.shuttle.http2.Http2Stream;
 import dev.shuttle.http2.Http2StreamClosedException;
 import dev.shuttle.http2.Http2StreamListener;
 import dev.shuttle.http2.StreamFailure;
+import java.nio.ByteBuffer;
 import java.net.SocketAddress;
 import javax.net.ssl.SSLSession;
 
@@ -75,9 +76,25 @@ final class Http2ServerStream implements ServerStream, Http2StreamListener {
   }
 
   @Override
-  public void writeMessage(byte[] framed, boolean endStream) throws StreamClosedException, InterruptedException {
+  public void writeMessage(FramedMessage framed, boolean endStream) throws StreamClosedException, InterruptedException {
+    writeMessage(stream, framed, endStream);
+  }
+
+  /** Queues a message as DATA, part after part; both sides' HTTP/2 streams write this way. */
+  static void writeMessage(Http2Stream stream, FramedMessage framed, boolean endStream)
+      throws StreamClosedException, InterruptedException {
     try {
-      stream.writeData(framed, 0, framed.length, endStream);
+      byte[] whole = framed.whole();
+      if (whole != null) {
+        stream.writeData(whole, 0, whole.length, endStream);
+        return;
+      }
+      ByteBuffer[] parts = framed.parts();
+      for (int i = 0; i < parts.length; i++) {
+        ByteBuffer part = parts[i];
+        boolean last = i == parts.length - 1;
+        stream.writeData(part.array(), part.arrayOffset() + part.position(), part.remaining(), endStream && last);
+      }
     } catch (Http2StreamClosedException e) {
       throw closed(e);
     }

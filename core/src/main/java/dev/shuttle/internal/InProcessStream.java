@@ -154,7 +154,8 @@ final class InProcessStream {
   /** The side a {@link ClientCall} writes to. */
   final class Client implements ClientStream {
     @Override
-    public void writeMessage(byte[] framed, boolean endStream) throws StreamClosedException, InterruptedException {
+    public void writeMessage(FramedMessage message, boolean endStream) throws StreamClosedException, InterruptedException {
+      byte[] framed = message.toArray();
       acquire(true, framed.length);
       serverListener.onData(framed, 0, framed.length, endStream);
     }
@@ -212,7 +213,8 @@ final class InProcessStream {
     }
 
     @Override
-    public void writeMessage(byte[] framed, boolean endStream) throws StreamClosedException, InterruptedException {
+    public void writeMessage(FramedMessage message, boolean endStream) throws StreamClosedException, InterruptedException {
+      byte[] framed = message.toArray();
       acquire(false, framed.length);
       clientListener.onData(client, framed, 0, framed.length, endStream);
     }

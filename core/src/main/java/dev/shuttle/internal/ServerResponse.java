@@ -61,7 +61,7 @@ final class ServerResponse<Resp> {
 
   /** Sends the single response and OK in one flush. */
   void respond(Resp response) {
-    byte[] bytes = serialize(response);
+    FramedMessage framed = serialize(response);
     writeLock.lock();
     try {
       if (closed || end.cancelStatus() != null) {
@@ -71,7 +71,7 @@ final class ServerResponse<Resp> {
         return;
       }
       sendHeadersIfNeeded();
-      writeMessage(bytes);
+      writeMessage(framed);
       closed = true;
       writeStatus(Status.OK, trailers, true);
     } catch (StreamClosedException e) {
@@ -88,12 +88,12 @@ final class ServerResponse<Resp> {
 
   /** Sends one message of a streaming response; blocks while the peer's window is closed. */
   void send(Resp message) {
-    byte[] bytes = serialize(message);
+    FramedMessage framed = serialize(message);
     writeLock.lock();
     try {
       checkWritable();
       sendHeadersIfNeeded();
-      writeMessage(bytes);
+      writeMessage(framed);
     } catch (StreamClosedException e) {
       Status cancelled = end.cancelStatus();
       throw new StatusException(cancelled != null ? cancelled : Status.CANCELLED.withDescription("stream closed"));
@@ -211,10 +211,10 @@ final class ServerResponse<Resp> {
   }
 
   /** Writes one framed message, noting while it may wait for the peer's window; holds writeLock. */
-  private void writeMessage(byte[] bytes) throws StreamClosedException, InterruptedException {
+  private void writeMessage(FramedMessage framed) throws StreamClosedException, InterruptedException {
     writingMessage = true;
     try {
-      MessageFramer.write(stream, bytes, false);
+      MessageFramer.write(stream, framed, false);
     } finally {
       writingMessage = false;
     }
@@ -262,7 +262,7 @@ final class ServerResponse<Resp> {
     }
   }
 
-  private byte[] serialize(Resp response) {
+  private FramedMessage serialize(Resp response) {
     try {
       return MessageFramer.frame(descriptor.responseMarshaller(), response, compressMessages ? compressor : null);
     } catch (StatusException e) {

@@ -8,6 +8,7 @@ import com.google.protobuf.Parser;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.shuttle.Marshaller;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 
 /**
  * A {@link Marshaller} for protobuf-java messages; generated code makes one per message type.
@@ -17,7 +18,20 @@ import java.io.IOException;
  * }</pre>
  */
 public final class ProtoMarshaller<T extends MessageLite> implements Marshaller<T> {
+  /**
+   * Messages from this size on are tried in parts that share their large {@code bytes} and
+   * string arrays ({@link PartsOutput}). Below it, one array costs about as little.
+   */
+  static final int SHARING_FROM_SIZE = 64 * 1024;
+  /** Large messages written in one array after one of this type turned out not worth sharing. */
+  private static final int SKIPS_AFTER_NOT_WORTH_SHARING = 16;
+
   private final Parser<T> parser;
+  /**
+   * Large messages still to write in one array before trying parts again. Threads race on it
+   * without harm: it only steers how much copying is tried.
+   */
+  private int sharingSkips;
 
   private ProtoMarshaller(Parser<T> parser) {
     this.parser = parser;
@@ -47,6 +61,34 @@ public final class ProtoMarshaller<T extends MessageLite> implements Marshaller<
     }
     output.checkNoSpaceLeft();
     return out;
+  }
+
+  /**
+   * A large message in parts that share its big arrays, so they are neither copied nor is a
+   * message-sized array zeroed for them; null for a small message or one of many small fields.
+   */
+  @Override
+  public ByteBuffer[] serializeInParts(T message, int headroom) {
+    int size = message.getSerializedSize();
+    if (size < SHARING_FROM_SIZE) {
+      return null;
+    }
+    if (sharingSkips > 0) {
+      sharingSkips--;
+      return null;
+    }
+    PartsOutput out = new PartsOutput(headroom, size);
+    CodedOutputStream output = CodedOutputStream.newInstance(out, PartsOutput.ENCODER_BUFFER);
+    try {
+      message.writeTo(output);
+      output.flush();
+    } catch (PartsOutput.NotWorthSharing e) {
+      sharingSkips = SKIPS_AFTER_NOT_WORTH_SHARING;
+      return null;
+    } catch (IOException e) {
+      throw new IllegalStateException("writing to memory cannot fail", e);
+    }
+    return out.parts();
   }
 
   @Override

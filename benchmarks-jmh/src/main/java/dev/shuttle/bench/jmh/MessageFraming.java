@@ -1,6 +1,7 @@
 package dev.shuttle.bench.jmh;
 
 import dev.shuttle.bench.helloworld.HelloRequest;
+import dev.shuttle.internal.FramedMessage;
 import dev.shuttle.internal.MessageDeframer;
 import dev.shuttle.internal.MessageFramer;
 import dev.shuttle.protobuf.ProtoMarshaller;
@@ -25,12 +26,12 @@ import org.openjdk.jmh.annotations.State;
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class MessageFraming {
   private final ProtoMarshaller<HelloRequest> marshaller = ProtoMarshaller.of(HelloRequest.getDefaultInstance());
-  private final byte[] framed = MessageFramer.frame(marshaller, Workload.REQUEST);
+  private final byte[] framed = MessageFramer.frame(marshaller, Workload.REQUEST).toArray();
   private final MessageDeframer deframer = new MessageDeframer(4 * 1024 * 1024);
   private final Parsed parsed = new Parsed();
 
   @Benchmark
-  public byte[] shuttleFrame() {
+  public FramedMessage shuttleFrame() {
     return MessageFramer.frame(marshaller, Workload.REQUEST);
   }
 
