@@ -13,6 +13,12 @@ import java.nio.ByteBuffer;
 /**
  * A {@link Marshaller} for protobuf-java messages; generated code makes one per message type.
  *
+ * <p>A message of 64 KiB or more goes out in parts that share the arrays of its long {@code
+ * bytes} fields rather than copying them, so the transport may read such an array after {@code
+ * send} has returned, until the message is on the wire. protobuf already requires that the array
+ * behind a {@code ByteString} never changes, including one made with {@code
+ * UnsafeByteOperations.unsafeWrap}.
+ *
  * <pre>{@code
  * Marshaller<Request> requests = ProtoMarshaller.of(Request.getDefaultInstance());
  * }</pre>
