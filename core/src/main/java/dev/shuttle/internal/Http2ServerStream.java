@@ -8,8 +8,8 @@ import dev.shuttle.http2.Http2Stream;
 import dev.shuttle.http2.Http2StreamClosedException;
 import dev.shuttle.http2.Http2StreamListener;
 import dev.shuttle.http2.StreamFailure;
-import java.nio.ByteBuffer;
 import java.net.SocketAddress;
+import java.nio.ByteBuffer;
 import javax.net.ssl.SSLSession;
 
 /**
