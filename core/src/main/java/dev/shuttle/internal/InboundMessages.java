@@ -8,8 +8,11 @@ import java.util.ArrayDeque;
 /**
  * The messages of one call direction as they arrive, and the flow-control policy for them: window
  * goes back to the peer while the application has nothing to read (it is waiting for these
- * bytes), and is held while a message waits unread, so a slow reader slows the sender instead of
- * making us buffer. Every byte held, partial messages included, is reserved from a
+ * bytes). While messages wait unread, window is held, and each message the application takes
+ * gives back what it took on the wire: a slow reader slows the sender, which never gets more
+ * than a window ahead of it, instead of making us buffer, and a reader that keeps up keeps the
+ * sender going rather than making it wait until the queue is empty. Every byte held, partial
+ * messages included, is reserved from a
  * {@link MessageBudget} until the application takes it; bytes that do not fit fail the call, so
  * no window is returned for them.
  *
@@ -25,6 +28,8 @@ final class InboundMessages {
   private String encoding;
   private Decompressor decompressor;
   private boolean polledCompressed;
+  /** What the message {@link #poll()} returned last took on the wire, prefix included. */
+  private int polledWireBytes;
   private int heldWindow;
 
   InboundMessages(int maxMessageSize, MessageBudget budget) {
@@ -71,6 +76,7 @@ final class InboundMessages {
     byte[] message = messages.poll();
     if (message != null) {
       polledCompressed = compressedFlags.poll();
+      polledWireBytes = MessageFramer.PREFIX_LENGTH + message.length;
       budget.release(message.length);
     }
     return message;
@@ -92,9 +98,18 @@ final class InboundMessages {
     return compressed ? Compression.inflate(message, encoding, decompressor, maxMessageSize) : message;
   }
 
-  /** Window held back that can go now that the application has caught up; 0 otherwise. */
+  /**
+   * Window held back that can go after a {@link #poll()}: all of it once the application has
+   * caught up, else what the message taken took on the wire.
+   */
   int windowToRelease() {
-    return messages.isEmpty() ? releaseHeld() : 0;
+    if (messages.isEmpty()) {
+      return releaseHeld();
+    }
+    int release = Math.min(heldWindow, polledWireBytes);
+    polledWireBytes = 0; // a second call for the same message gives nothing more
+    heldWindow -= release;
+    return release;
   }
 
   private int releaseHeld() {

@@ -39,8 +39,13 @@ final class PartsOutput extends OutputStream {
 
   @Override
   public void write(byte[] bytes, int offset, int length) {
+    if (length == 0) {
+      return; // an empty part would go out as an empty DATA frame
+    }
     if (length > ENCODER_BUFFER) {
-      // Only an array of the message itself is longer than the encoder's own buffer.
+      // The encoder hands its own buffer, which it reuses, over in writes of at most its size.
+      // A longer write is an array of the message's: a bytes field's, or a long string's fresh
+      // encoding, neither of which ever changes.
       if (parts.isEmpty()) {
         parts.add(ByteBuffer.wrap(new byte[headroom]));
       }
