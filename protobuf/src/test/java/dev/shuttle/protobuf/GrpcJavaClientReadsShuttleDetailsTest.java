@@ -25,22 +25,15 @@ import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
@@ -56,42 +49,24 @@ class GrpcJavaClientReadsShuttleDetailsTest {
       Metadata.Key.of(ErrorDetailsService.REQUEST_ID_KEY, Metadata.ASCII_STRING_MARSHALLER);
 
   private static dev.shuttle.Server server;
-  private static EventLoopGroup eventLoop;
-  private static ExecutorService grpcExecutor;
+  private static GrpcJavaChannel grpc;
   private static ManagedChannel channel;
 
   @BeforeAll
   static void start() throws Exception {
     server = dev.shuttle.Server.builder().listen("127.0.0.1", 0).service(ErrorDetailsService.shuttle()).start();
-    // grpc-java's own threads, so that closing them is ours to do and none outlive the class.
-    eventLoop = new NioEventLoopGroup(1);
-    grpcExecutor = Executors.newCachedThreadPool();
-    channel =
-        NettyChannelBuilder.forAddress(new InetSocketAddress("127.0.0.1", server.port()))
-            .usePlaintext()
-            .eventLoopGroup(eventLoop)
-            .channelType(NioSocketChannel.class)
-            .executor(grpcExecutor)
-            .offloadExecutor(grpcExecutor)
-            .build();
+    grpc = new GrpcJavaChannel(server.port(), 4 * 1024 * 1024);
+    channel = grpc.channel();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (channel != null) {
-      channel.shutdownNow();
-      channel.awaitTermination(10, TimeUnit.SECONDS);
+    if (grpc != null) {
+      grpc.close();
     }
     if (server != null) {
       server.shutdownNow();
       server.awaitTermination(Duration.ofSeconds(10));
-    }
-    if (grpcExecutor != null) {
-      grpcExecutor.shutdownNow();
-      grpcExecutor.awaitTermination(10, TimeUnit.SECONDS);
-    }
-    if (eventLoop != null) {
-      eventLoop.shutdownGracefully(0, 0, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
     }
   }
 

@@ -12,22 +12,14 @@ import dev.shuttle.MethodDescriptor;
 import dev.shuttle.MethodType;
 import dev.shuttle.Server;
 import dev.shuttle.ServiceDefinition;
-import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
 import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -47,9 +39,7 @@ class LargeMessagesInPartsTest {
   private static final CallOptions TEN_SECONDS = CallOptions.DEFAULT.withTimeout(Duration.ofSeconds(10));
 
   private static Server server;
-  private static EventLoopGroup eventLoop;
-  private static ExecutorService grpcExecutor;
-  private static ManagedChannel grpcChannel;
+  private static GrpcJavaChannel grpc;
 
   @BeforeAll
   static void start() throws Exception {
@@ -62,35 +52,17 @@ class LargeMessagesInPartsTest {
             })
             .build();
     server = Server.builder().listen("127.0.0.1", 0).inProcess("large-parts").service(echo).start();
-    eventLoop = new NioEventLoopGroup(1);
-    grpcExecutor = Executors.newCachedThreadPool();
-    grpcChannel =
-        NettyChannelBuilder.forAddress(new InetSocketAddress("127.0.0.1", server.port()))
-            .usePlaintext()
-            .eventLoopGroup(eventLoop)
-            .channelType(NioSocketChannel.class)
-            .executor(grpcExecutor)
-            .offloadExecutor(grpcExecutor)
-            .maxInboundMessageSize(8 * 1024 * 1024)
-            .build();
+    grpc = new GrpcJavaChannel(server.port(), 8 * 1024 * 1024);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (grpcChannel != null) {
-      grpcChannel.shutdownNow();
-      grpcChannel.awaitTermination(10, TimeUnit.SECONDS);
+    if (grpc != null) {
+      grpc.close();
     }
     if (server != null) {
       server.shutdownNow();
       server.awaitTermination(Duration.ofSeconds(10));
-    }
-    if (grpcExecutor != null) {
-      grpcExecutor.shutdownNow();
-      grpcExecutor.awaitTermination(10, TimeUnit.SECONDS);
-    }
-    if (eventLoop != null) {
-      eventLoop.shutdownGracefully(0, 0, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
     }
   }
 
@@ -162,7 +134,7 @@ class LargeMessagesInPartsTest {
     BlockingQueue<Object> received = new LinkedBlockingQueue<>();
     StreamObserver<Any> requests =
         ClientCalls.asyncBidiStreamingCall(
-            grpcChannel.newCall(echo, io.grpc.CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS)),
+            grpc.channel().newCall(echo, io.grpc.CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS)),
             new StreamObserver<Any>() {
               @Override
               public void onNext(Any value) {
