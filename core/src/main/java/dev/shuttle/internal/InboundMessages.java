@@ -8,13 +8,13 @@ import java.util.ArrayDeque;
 /**
  * The messages of one call direction as they arrive, and the flow-control policy for them: window
  * goes back to the peer while the application has nothing to read (it is waiting for these
- * bytes). While messages wait unread, window is held, and each message the application takes
- * gives back what it took on the wire: a slow reader slows the sender, which never gets more
- * than a window ahead of it, instead of making us buffer, and a reader that keeps up keeps the
- * sender going rather than making it wait until the queue is empty. Every byte held, partial
- * messages included, is reserved from a
- * {@link MessageBudget} until the application takes it; bytes that do not fit fail the call, so
- * no window is returned for them.
+ * bytes). While messages wait unread, window is held, and the messages the application takes
+ * give back what they took on the wire, {@link #RELEASE_BATCH} bytes at a time. So a slow
+ * reader slows the sender, which never gets more than a window ahead of it, instead of making us
+ * buffer; and a reader that keeps up keeps the sender going rather than making it wait until the
+ * queue is empty. Every byte held, partial messages included, is reserved from a {@link
+ * MessageBudget} until the application takes it; bytes that do not fit fail the call, so no
+ * window is returned for them.
  *
  * <p>Not thread-safe: the owning call guards it with its lock.
  */
@@ -28,8 +28,17 @@ final class InboundMessages {
   private String encoding;
   private Decompressor decompressor;
   private boolean polledCompressed;
+  /**
+   * Messages taken while others wait go back to the peer's window in batches of this many
+   * bytes: one call a message cost the reader of a stream of 1 KiB messages 8 % more CPU per
+   * message (each takes the connection's lock), and the peer hears of it only every half window.
+   */
+  static final int RELEASE_BATCH = 16 * 1024;
+
   /** What the message {@link #poll()} returned last took on the wire, prefix included. */
   private int polledWireBytes;
+  /** What messages taken since the last release took on the wire, not yet given back. */
+  private int takenUnreleased;
   private int heldWindow;
 
   InboundMessages(int maxMessageSize, MessageBudget budget) {
@@ -100,21 +109,27 @@ final class InboundMessages {
 
   /**
    * Window held back that can go after a {@link #poll()}: all of it once the application has
-   * caught up, else what the message taken took on the wire.
+   * caught up, else what the messages taken took on the wire, once that makes a batch.
    */
   int windowToRelease() {
     if (messages.isEmpty()) {
       return releaseHeld();
     }
-    int release = Math.min(heldWindow, polledWireBytes);
+    takenUnreleased += polledWireBytes;
     polledWireBytes = 0; // a second call for the same message gives nothing more
+    if (takenUnreleased < RELEASE_BATCH) {
+      return 0;
+    }
+    int release = Math.min(heldWindow, takenUnreleased);
     heldWindow -= release;
+    takenUnreleased = 0;
     return release;
   }
 
   private int releaseHeld() {
     int release = heldWindow;
     heldWindow = 0;
+    takenUnreleased = 0;
     return release;
   }
 

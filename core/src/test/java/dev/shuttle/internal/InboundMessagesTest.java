@@ -29,18 +29,22 @@ class InboundMessagesTest {
   }
 
   @Test
-  void eachMessageTakenGivesBackWhatItTookWhileOthersWaitUnread() {
-    byte[] three = framed(3);
-    assertEquals(0, inbound.onData(three, 0, three.length));
+  void messagesTakenWhileOthersWaitUnreadGiveBackWhatTheyTookABatchAtATime() {
+    int batch = InboundMessages.RELEASE_BATCH / WIRE + 1; // messages that first make a batch
+    byte[] many = framed(batch + 2);
+    assertEquals(0, inbound.onData(many, 0, many.length));
 
+    for (int i = 1; i < batch; i++) {
+      inbound.poll();
+      assertEquals(0, inbound.windowToRelease(), "message " + i + ": less than a batch taken");
+    }
     inbound.poll();
-    assertEquals(WIRE, inbound.windowToRelease(), "two still queued: the first one's bytes");
+    assertEquals(batch * WIRE, inbound.windowToRelease(), "a batch taken, two messages still queued");
     assertEquals(0, inbound.windowToRelease(), "nothing more for the same message");
     inbound.poll();
-    assertEquals(WIRE, inbound.windowToRelease());
-    inbound.poll();
-    assertEquals(WIRE, inbound.windowToRelease(), "caught up: the rest");
     assertEquals(0, inbound.windowToRelease());
+    inbound.poll();
+    assertEquals(2 * WIRE, inbound.windowToRelease(), "caught up: the rest");
   }
 
   @Test
