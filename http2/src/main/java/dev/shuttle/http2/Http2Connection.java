@@ -308,9 +308,7 @@ public final class Http2Connection implements AutoCloseable {
             "connection cannot take new streams: it is going away",
             new StreamFailure(StreamFailure.Kind.REFUSED, Http2ErrorCode.REFUSED_STREAM, "connection is going away"));
       }
-      if (config.readerThread() == Http2Config.ReaderThread.LIKE_STREAM_OPENERS) {
-        readLoop.streamOpenedBy(Thread.currentThread());
-      }
+      readLoop.streamOpenedBy(Thread.currentThread());
       stream = new Http2Stream(streams.nextLocalId(), this);
       stream.listener = listener;
       flow.open(stream);

@@ -33,8 +33,11 @@ final class ReadLoop implements Runnable {
   private final FrameDispatcher dispatcher;
   private final WriteScheduler writer;
   private final Http2Config config;
-  /** Whether this client's reader follows the kind of thread that opens its streams. */
-  private final boolean followsOpeners;
+  /**
+   * Whether this client's reader follows the kind of thread that opens its streams; off for good
+   * once a thread to move to could not be started.
+   */
+  private volatile boolean followsOpeners;
   /** Platform openers minus virtual ones, lately; guarded by the connection's lock. */
   private int openerLean;
   /** Whether the reader should be a platform thread; it checks between frames. */
@@ -65,6 +68,9 @@ final class ReadLoop implements Runnable {
    * Called with the connection's lock held.
    */
   void streamOpenedBy(Thread opener) {
+    if (!followsOpeners) {
+      return;
+    }
     int lean = Math.max(-OPENER_LEAN_BOUND, Math.min(OPENER_LEAN_BOUND, openerLean + (opener.isVirtual() ? -1 : 1)));
     openerLean = lean;
     boolean platform = platformWanted;
@@ -90,7 +96,14 @@ final class ReadLoop implements Runnable {
     }
     Thread next = newThread(platform);
     connection.readerMovesTo(next);
-    next.start();
+    try {
+      next.start();
+    } catch (OutOfMemoryError e) { // no thread to be had (a process limit): read on here
+      connection.readerMovesTo(Thread.currentThread());
+      followsOpeners = false;
+      LOG.log(Level.WARNING, "{0}: the reader stays on this thread: {1}", connection.name(), e.getMessage());
+      return false;
+    }
     return true;
   }
 
