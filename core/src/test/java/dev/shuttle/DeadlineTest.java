@@ -109,6 +109,7 @@ class DeadlineTest {
   void aHandlerWaitingForARequestIsWokenByItsDeadline() throws Exception {
     assumeTrue(transport == Transport.HTTP2, "a raw HTTP/2 client: about the grpc-timeout header");
     AtomicReference<Throwable> handlerSaw = new AtomicReference<>();
+    CountDownLatch handlerWoken = new CountDownLatch(1);
     CountDownLatch cancelled = new CountDownLatch(1);
     Server server =
         later(
@@ -120,6 +121,7 @@ class DeadlineTest {
                     out.send(in.receive()); // the client never sends
                   } catch (RuntimeException e) {
                     handlerSaw.set(e);
+                    handlerWoken.countDown();
                     throw e;
                   }
                 }).build())
@@ -133,6 +135,8 @@ class DeadlineTest {
       assertEquals(String.valueOf(Status.Code.DEADLINE_EXCEEDED.value()), response.grpcStatus(), "answered, not just reset");
     }
     assertTrue(cancelled.await(WAIT_SECONDS, TimeUnit.SECONDS), "onCancel ran");
+    // onCancel may run before receive() has thrown on the handler's own thread.
+    assertTrue(handlerWoken.await(WAIT_SECONDS, TimeUnit.SECONDS), "receive() was woken");
     StatusException woken = assertThrows(StatusException.class, () -> {
       throw handlerSaw.get();
     });
