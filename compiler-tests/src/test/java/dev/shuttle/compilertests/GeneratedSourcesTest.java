@@ -50,8 +50,8 @@ class GeneratedSourcesTest {
   void twoClassesPerServiceEachSayingWhereItCameFrom() throws IOException {
     List<Path> sources = shuttleSources();
     // Kitchen, Clash, Pinger, Resolver, Unpacker, Greeter, Lonely, Museum, Dig, Oracle, Archive,
-    // AccountService, Ledger, LedgerService, AuditService, BillingService.
-    assertEquals(32, sources.size(), sources.toString());
+    // AccountService, Ledger, LedgerService, AuditService, BillingService, Scheduler.
+    assertEquals(34, sources.size(), sources.toString());
     String kitchen =
         Files.readString(generatedSources().resolve("dev/shuttle/compilertests/kitchen/KitchenService.java"));
     assertTrue(kitchen.startsWith(HEADER + "shuttle/test/kitchen.proto."), kitchen);

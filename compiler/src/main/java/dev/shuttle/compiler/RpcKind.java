@@ -12,6 +12,11 @@ enum RpcKind {
     return this == SERVER_STREAMING || this == BIDI_STREAMING;
   }
 
+  /** Whether the client calls with a stream of requests, read from a source, rather than one. */
+  boolean clientStreams() {
+    return this == CLIENT_STREAMING || this == BIDI_STREAMING;
+  }
+
   static RpcKind of(boolean clientStreams, boolean serverStreams) {
     if (clientStreams) {
       return serverStreams ? BIDI_STREAMING : CLIENT_STREAMING;

@@ -1,5 +1,7 @@
 package dev.shuttle.compiler;
 
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 
 /**
@@ -37,6 +39,8 @@ final class ServiceClassEmitter {
     }
     out.blank();
     bindService(out, model);
+    out.blank();
+    methodHandlers(out, model);
     out.close("}");
     return out.toString();
   }
@@ -82,14 +86,14 @@ final class ServiceClassEmitter {
   }
 
   private static void bindService(SourceWriter out, ServiceModel model) {
+    LocalNames n = model.locals();
     out.line("@java.lang.Override");
     out.open("public final dev.shuttle.ServiceDefinition bindService() {");
     out.line("return dev.shuttle.ServiceDefinition.builder(" + RpcNaming.SERVICE_NAME_CONSTANT + ")");
-    // For server reflection: protoc's outer class holds the file's descriptor, and so the service's.
-    // Asked for only when reflection asks: building the file's descriptors is start-up time.
-    out.line("    .schemaDescriptor(() -> " + model.outerClass() + ".getDescriptor().findServiceByName("
-        + EmitSupport.literal(model.protoName()) + "))");
-    for (ServiceModel.Rpc rpc : model.rpcs()) {
+    out.line("    .schemaDescriptor(new " + n.handlers() + "<>(this, " + n.handlers() + ".SCHEMA))");
+    List<ServiceModel.Rpc> rpcs = model.rpcs();
+    for (int i = 0; i < rpcs.size(); i++) {
+      ServiceModel.Rpc rpc = rpcs.get(i);
       String bind =
           switch (rpc.kind()) {
             case UNARY -> "unary";
@@ -97,9 +101,118 @@ final class ServiceClassEmitter {
             case CLIENT_STREAMING -> "clientStreaming";
             case BIDI_STREAMING -> "bidiStreaming";
           };
-      out.line("    ." + bind + "(" + rpc.constant() + ", this::" + rpc.method() + ")");
+      out.line("    ." + bind + "(" + rpc.constant() + ", new " + n.handlers() + "<>(this, " + i + "))");
     }
     out.line("    .build();");
+    out.close("}");
+  }
+
+  /**
+   * The class the server calls the service's methods through, by index. A lambda or method
+   * reference per method would cost the server's start-up a class spun at run time apiece (about a
+   * millisecond each while the JVM is cold); this is one class, loaded from the jar, for them all.
+   */
+  private static void methodHandlers(SourceWriter out, ServiceModel model) {
+    LocalNames n = model.locals();
+    String req = n.requestVariable();
+    String resp = n.responseVariable();
+    EnumSet<RpcKind> kinds = EnumSet.noneOf(RpcKind.class);
+    for (ServiceModel.Rpc rpc : model.rpcs()) {
+      kinds.add(rpc.kind());
+    }
+    List<String> interfaces = new ArrayList<>();
+    for (RpcKind kind : kinds) {
+      interfaces.add("dev.shuttle." + handlerInterface(kind) + "<" + req + ", " + resp + ">");
+    }
+    interfaces.add("java.util.function.Supplier<java.lang.Object>");
+    out.javadoc(List.of(
+        "Calls this service's methods for the server, one class for them all: a lambda per method",
+        "would cost start-up a class generated at run time apiece. Also gives reflection the",
+        "service's schema, built only when first asked for: building the file's descriptors costs",
+        "start-up tens of milliseconds."));
+    out.line("private static final class " + n.handlers() + "<" + req + ", " + resp + ">");
+    for (int i = 0; i < interfaces.size() - 1; i++) {
+      out.line((i == 0 ? "    implements " : "        ") + interfaces.get(i) + ",");
+    }
+    out.open((interfaces.size() == 1 ? "    implements " : "        ") + interfaces.getLast() + " {");
+    out.line("static final int SCHEMA = -1;");
+    out.line("private final " + model.serviceClass() + " " + n.service() + ";");
+    out.line("private final int " + n.method() + ";");
+    out.blank();
+    out.open(n.handlers() + "(" + model.serviceClass() + " " + n.service() + ", int " + n.method() + ") {");
+    out.line("this." + n.service() + " = " + n.service() + ";");
+    out.line("this." + n.method() + " = " + n.method() + ";");
+    out.close("}");
+    for (RpcKind kind : kinds) {
+      out.blank();
+      handle(out, model, kind);
+    }
+    out.blank();
+    out.line("@java.lang.Override");
+    out.open("public java.lang.Object get() {");
+    out.line("return " + model.outerClass() + ".getDescriptor().findServiceByName("
+        + EmitSupport.literal(model.protoName()) + ");");
+    out.close("}");
+    out.close("}");
+  }
+
+  private static String handlerInterface(RpcKind kind) {
+    return switch (kind) {
+      case UNARY -> "UnaryHandler";
+      case SERVER_STREAMING -> "ServerStreamingHandler";
+      case CLIENT_STREAMING -> "ClientStreamingHandler";
+      case BIDI_STREAMING -> "BidiStreamingHandler";
+    };
+  }
+
+  /** The {@code handle} of one handler interface: a switch over the methods of that kind. */
+  private static void handle(SourceWriter out, ServiceModel model, RpcKind kind) {
+    LocalNames n = model.locals();
+    String req = n.requestVariable();
+    String resp = n.responseVariable();
+    String request = req + " " + n.request();
+    String requests = "dev.shuttle.StreamSource<" + req + "> " + n.requests();
+    String responses = "dev.shuttle.StreamSink<" + resp + "> " + n.responses();
+    String context = "dev.shuttle.ServerContext " + n.context();
+    List<String> parameters =
+        switch (kind) {
+          case UNARY -> List.of(request, context);
+          case SERVER_STREAMING -> List.of(request, responses, context);
+          case CLIENT_STREAMING -> List.of(requests, context);
+          case BIDI_STREAMING -> List.of(requests, responses, context);
+        };
+    boolean returns = !kind.serverStreams();
+    out.line("@java.lang.Override");
+    out.line("@java.lang.SuppressWarnings(\"unchecked\")");
+    out.openList("public " + (returns ? resp : "void") + " handle", parameters, " {");
+    out.open("switch (" + n.method() + ") {");
+    List<ServiceModel.Rpc> rpcs = model.rpcs();
+    for (int i = 0; i < rpcs.size(); i++) {
+      ServiceModel.Rpc rpc = rpcs.get(i);
+      if (rpc.kind() != kind) {
+        continue;
+      }
+      String in =
+          kind.clientStreams()
+              ? "(dev.shuttle.StreamSource<" + rpc.requestType() + ">) (dev.shuttle.StreamSource<?>) " + n.requests()
+              : "(" + rpc.requestType() + ") " + n.request();
+      String call =
+          n.service() + "." + rpc.method() + "(" + in
+              + (kind.serverStreams()
+                  ? ", (dev.shuttle.StreamSink<" + rpc.responseType() + ">) (dev.shuttle.StreamSink<?>) " + n.responses()
+                  : "")
+              + ", " + n.context() + ")";
+      out.line("case " + i + ":");
+      if (returns) {
+        out.line("  return (" + resp + ") " + call + ";");
+      } else {
+        out.line("  " + call + ";");
+        out.line("  return;");
+      }
+    }
+    out.line("default:");
+    out.line("  throw new java.lang.AssertionError(" + n.method() + ");");
+    out.close("}");
     out.close("}");
   }
 }

@@ -60,6 +60,10 @@ class CodeGeneratorTest {
   }
 
   /** The source with wrapped parameter lists joined, so assertions need not know the wrapping. */
+  private static String oneLine(String source) {
+    return source.replaceAll("\\s+", " ");
+  }
+
   private static String flat(String source) {
     return source.replaceAll("\\(\\s+", "(").replaceAll(",\\s+", ", ");
   }
@@ -86,7 +90,10 @@ class CodeGeneratorTest {
             + "      dev.shuttle.examples.seed.Request request,\n"
             + "      dev.shuttle.ServerContext context) {\n"), service);
     assertTrue(service.contains("\"Method TestServer/GetRandom is unimplemented\""));
-    assertTrue(service.contains(".unary(GET_RANDOM, this::getRandom)"));
+    assertTrue(service.contains(".unary(GET_RANDOM, new MethodHandlers<>(this, 0))"), service);
+    assertTrue(oneLine(service).contains(
+        "case 0: return (Resp) service.getRandom((dev.shuttle.examples.seed.Request) request, context);"), service);
+    assertFalse(service.contains("->") || service.contains("::"), "no lambdas: each would be a class spun at start-up");
     assertTrue(service.contains(" * 服务就相当于是类\n"));
     assertTrue(service.contains(" * 发送 id 返回 随机数\n"));
 
@@ -171,9 +178,12 @@ class CodeGeneratorTest {
     assertTrue(service.contains(
         "public s.Streams.M up(dev.shuttle.StreamSource<s.Streams.M> requests, dev.shuttle.ServerContext context) {"));
     assertTrue(service.contains("public void both("));
-    assertTrue(service.contains(".serverStreaming(DOWN, this::down)"));
-    assertTrue(service.contains(".clientStreaming(UP, this::up)"));
-    assertTrue(service.contains(".bidiStreaming(BOTH, this::both)"));
+    assertTrue(service.contains(".serverStreaming(DOWN, new MethodHandlers<>(this, 0))"), service);
+    assertTrue(service.contains(".clientStreaming(UP, new MethodHandlers<>(this, 1))"));
+    assertTrue(service.contains(".bidiStreaming(BOTH, new MethodHandlers<>(this, 2))"));
+    assertTrue(oneLine(service).contains("case 2: "
+        + "service.both((dev.shuttle.StreamSource<s.Streams.M>) (dev.shuttle.StreamSource<?>) requests, "
+        + "(dev.shuttle.StreamSink<s.Streams.M>) (dev.shuttle.StreamSink<?>) responses, context); return;"), service);
     String client = flat(files.get("s/SClient.java"));
     assertTrue(client.contains("public dev.shuttle.ResponseStream<s.Streams.M> down(s.Streams.M request) {"), client);
     assertTrue(client.contains("public dev.shuttle.ClientStreamingCall<s.Streams.M, s.Streams.M> up() {"));
@@ -237,6 +247,18 @@ class CodeGeneratorTest {
             .build();
     String service = files(generate(file)).get("request/api/RService.java");
     assertTrue(service.contains("get(request.api.M request_, dev.shuttle.ServerContext context)"), service);
+  }
+
+  @Test
+  void handlerFieldsNamedLikeAPackageRootGetAnUnderscore() {
+    FileDescriptorProto file =
+        proto3("s.proto", "s")
+            .setOptions(FileOptions.newBuilder().setJavaPackage("service.method").setJavaMultipleFiles(true))
+            .addMessageType(message("M"))
+            .addService(service("S").addMethod(unary("Get", ".s.M", ".s.M")))
+            .build();
+    String service = oneLine(files(generate(file)).get("service/method/SService.java"));
+    assertTrue(service.contains("return (Resp) service_.get((service.method.M) request, context);"), service);
   }
 
   @Test
