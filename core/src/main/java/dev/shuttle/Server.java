@@ -555,7 +555,9 @@ public final class Server implements AutoCloseable {
       Http2Config transportConfig = http2.build();
       Map<String, ServerMethod<?, ?>> served = new LinkedHashMap<>();
       List<ServerInterceptor> chain = List.copyOf(interceptors);
-      methods.forEach((path, method) -> served.put(path, InterceptedMethod.of(method, chain)));
+      for (Map.Entry<String, ServerMethod<?, ?>> method : methods.entrySet()) {
+        served.put(method.getKey(), InterceptedMethod.of(method.getValue(), chain));
+      }
       InProcessServer inProcess =
           inProcessName == null
               ? null

@@ -15,7 +15,7 @@ public final class Deadlines {
 
   private static ScheduledThreadPoolExecutor createTimer() {
     ScheduledThreadPoolExecutor timer =
-        new ScheduledThreadPoolExecutor(1, r -> Thread.ofPlatform().daemon().name("shuttle-deadlines").unstarted(r));
+        new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().daemon().name("shuttle-deadlines").factory());
     timer.setRemoveOnCancelPolicy(true);
     return timer;
   }

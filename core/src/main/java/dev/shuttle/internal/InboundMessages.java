@@ -18,13 +18,12 @@ import java.util.ArrayDeque;
  *
  * <p>Not thread-safe: the owning call guards it with its lock.
  */
-final class InboundMessages {
+final class InboundMessages implements MessageDeframer.Sink {
   private final MessageDeframer deframer;
   private final MessageBudget budget;
   private final int maxMessageSize;
   private final ArrayDeque<byte[]> messages = new ArrayDeque<>(2);
   private final ArrayDeque<Boolean> compressedFlags = new ArrayDeque<>(2);
-  private final MessageDeframer.Sink sink = this::add;
   private String encoding;
   private Decompressor decompressor;
   private boolean polledCompressed;
@@ -65,12 +64,14 @@ final class InboundMessages {
    *     compressed message
    */
   int onData(byte[] data, int offset, int length) {
-    deframer.feed(data, offset, length, sink);
+    deframer.feed(data, offset, length, this);
     heldWindow += length;
     return messages.isEmpty() ? releaseHeld() : 0;
   }
 
-  private void add(byte[] message, boolean compressed) {
+  /** The deframer's sink: this, rather than a method reference, which a cold server's first call would spin. */
+  @Override
+  public void onMessage(byte[] message, boolean compressed) {
     messages.add(message);
     compressedFlags.add(compressed);
   }

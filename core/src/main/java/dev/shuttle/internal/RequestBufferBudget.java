@@ -73,13 +73,8 @@ public final class RequestBufferBudget {
             Status.RESOURCE_EXHAUSTED.withDescription(
                 "the server holds too many request bytes not yet taken by handlers (limit " + serverLimit + ")"));
       }
-      long total = held.addAndGet(bytes);
-      if (mine > connectionPeak.get()) {
-        connectionPeak.accumulateAndGet(mine, Math::max);
-      }
-      if (total > peak.get()) {
-        peak.accumulateAndGet(total, Math::max);
-      }
+      raiseTo(connectionPeak, mine);
+      raiseTo(peak, held.addAndGet(bytes));
     }
 
     @Override
@@ -104,6 +99,14 @@ public final class RequestBufferBudget {
     /** The most this connection held at once. */
     public long peak() {
       return connectionPeak.get();
+    }
+  }
+
+  /** Raises {@code peak} to {@code value} if below: a loop, not a lambda, on a cold server's first call. */
+  private static void raiseTo(AtomicLong peak, long value) {
+    long seen;
+    while (value > (seen = peak.get()) && !peak.compareAndSet(seen, value)) {
+      // another reserve raised it meanwhile: look again
     }
   }
 }

@@ -123,7 +123,7 @@ public final class ServerCall<Req, Resp>
         return;
       }
       ScheduledFuture<?> timer =
-          Deadlines.schedule(() -> answerEarly(Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded")), delay);
+          Deadlines.schedule(new Task(Task.DEADLINE_EXCEEDED), delay);
       lock.lock();
       try {
         deadlineTimer = timer;
@@ -306,9 +306,9 @@ public final class ServerCall<Req, Resp>
     }
     try {
       if (executor == null) {
-        Thread.startVirtualThread(this::run);
+        Thread.startVirtualThread(new Task(Task.HANDLE));
       } else {
-        executor.execute(this::run);
+        executor.execute(new Task(Task.HANDLE));
       }
     } catch (RejectedExecutionException e) {
       lock.lock();
@@ -322,6 +322,30 @@ public final class ServerCall<Req, Resp>
   }
 
   @SuppressWarnings("unchecked")
+  /**
+   * What runs on another thread: the handler, or the deadline's expiry. A class rather than
+   * lambdas, each of which would be a class spun at run time during a cold server's first call.
+   */
+  private final class Task implements Runnable {
+    static final int HANDLE = 0;
+    static final int DEADLINE_EXCEEDED = 1;
+
+    private final int kind;
+
+    Task(int kind) {
+      this.kind = kind;
+    }
+
+    @Override
+    public void run() {
+      if (kind == HANDLE) {
+        ServerCall.this.run();
+      } else {
+        answerEarly(Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded"));
+      }
+    }
+  }
+
   private void run() {
     if (!enterHandler()) {
       leaveHandler();

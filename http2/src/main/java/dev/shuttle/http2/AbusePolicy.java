@@ -1,7 +1,6 @@
 package dev.shuttle.http2;
 
 import dev.shuttle.http2.config.Http2Config;
-import java.util.function.LongSupplier;
 
 /**
  * The one place that counts what a peer does that costs us work without asking for any: resets
@@ -23,11 +22,11 @@ final class AbusePolicy {
   private final RateLimit settings;
   private final RateLimit pings;
   private final RateLimit continuations;
-  private final LongSupplier payloadFramesWritten;
+  private final WriteScheduler writer;
   private long writtenAtLastWindowUpdate = -1;
   private long writtenAtLastPing = -1;
 
-  AbusePolicy(Http2Config config, LongSupplier payloadFramesWritten) {
+  AbusePolicy(Http2Config config, WriteScheduler writer) {
     this.resets = new RateLimit(config.maxResetsPerSecond(), "stream resets");
     this.emptyData = new RateLimit(config.maxEmptyDataFramesPerSecond(), "empty DATA frames");
     this.windowUpdates = new RateLimit(config.maxWindowUpdatesPerSecond(), "WINDOW_UPDATE frames");
@@ -35,7 +34,7 @@ final class AbusePolicy {
     this.settings = new RateLimit(config.maxSettingsFramesPerSecond(), "SETTINGS frames");
     this.pings = new RateLimit(config.maxPingsPerSecond(), "PING frames");
     this.continuations = new RateLimit(config.maxContinuationFramesPerSecond(), "CONTINUATION frames");
-    this.payloadFramesWritten = payloadFramesWritten;
+    this.writer = writer;
   }
 
   /** The peer reset a stream, or made us reset one (its error, a refusal). */
@@ -49,7 +48,7 @@ final class AbusePolicy {
   }
 
   void onWindowUpdate() throws Http2Exception {
-    long written = payloadFramesWritten.getAsLong();
+    long written = writer.payloadFramesWritten();
     if (written != writtenAtLastWindowUpdate) {
       writtenAtLastWindowUpdate = written;
       return;
@@ -66,7 +65,7 @@ final class AbusePolicy {
   }
 
   void onPing() throws Http2Exception {
-    long written = payloadFramesWritten.getAsLong();
+    long written = writer.payloadFramesWritten();
     if (written != writtenAtLastPing) {
       writtenAtLastPing = written;
       return;

@@ -3,6 +3,7 @@ package dev.shuttle.http2;
 import dev.shuttle.http2.config.Http2Config;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
@@ -30,42 +31,72 @@ final class ConnectionTimers {
   }
 
   void start(FrameDispatcher dispatcher) {
-    schedule(
-        () -> {
-          if (!dispatcher.settingsAcknowledged()) {
-            connection.abort(
-                Http2Exception.connectionError(
-                    Http2ErrorCode.SETTINGS_TIMEOUT, "SETTINGS not acknowledged within " + config.settingsAckTimeout()));
-          }
-        },
-        config.settingsAckTimeout().toNanos());
+    schedule(new Timeout(Timeout.SETTINGS_ACK, dispatcher), config.settingsAckTimeout().toNanos());
     if (config.maxConnectionIdle() != null) {
-      schedule(this::checkIdle, config.maxConnectionIdle().toNanos());
+      schedule(new Timeout(Timeout.IDLE, dispatcher), config.maxConnectionIdle().toNanos());
     }
     if (config.maxConnectionAge() != null) {
       long age = config.maxConnectionAge().toNanos();
       // Connections made together should not all end together.
       long jitter = (long) (age * 0.1 * (ThreadLocalRandom.current().nextDouble() * 2 - 1));
-      schedule(this::onMaxAge, age + jitter);
+      schedule(new Timeout(Timeout.MAX_AGE, dispatcher), age + jitter);
     }
   }
 
-  private void checkIdle() {
+  /**
+   * One of the connection's own timeouts. A class rather than lambdas: every connection starts
+   * these, and while the JVM is cold each lambda is a class to spin before the first call.
+   */
+  private final class Timeout implements Runnable {
+    static final int SETTINGS_ACK = 0;
+    static final int IDLE = 1;
+    static final int MAX_AGE = 2;
+    static final int AGE_GRACE = 3;
+
+    private final int kind;
+    private final FrameDispatcher dispatcher;
+
+    Timeout(int kind, FrameDispatcher dispatcher) {
+      this.kind = kind;
+      this.dispatcher = dispatcher;
+    }
+
+    @Override
+    public void run() {
+      switch (kind) {
+        case SETTINGS_ACK -> checkSettingsAcknowledged(dispatcher);
+        case IDLE -> checkIdle(this);
+        case MAX_AGE -> onMaxAge(dispatcher);
+        case AGE_GRACE -> connection.close();
+        default -> throw new AssertionError(kind);
+      }
+    }
+  }
+
+  private void checkSettingsAcknowledged(FrameDispatcher dispatcher) {
+    if (!dispatcher.settingsAcknowledged()) {
+      connection.abort(
+          Http2Exception.connectionError(
+              Http2ErrorCode.SETTINGS_TIMEOUT, "SETTINGS not acknowledged within " + config.settingsAckTimeout()));
+    }
+  }
+
+  private void checkIdle(Timeout timeout) {
     long idleFor = connection.idleNanos();
     long limit = config.maxConnectionIdle().toNanos();
     if (idleFor >= limit) {
       LOG.log(Level.DEBUG, "{0}: idle for {1}; shutting down", connection.name(), config.maxConnectionIdle());
       connection.shutdownGracefully();
     } else {
-      schedule(this::checkIdle, limit - idleFor);
+      schedule(timeout, limit - idleFor);
     }
   }
 
-  private void onMaxAge() {
+  private void onMaxAge(FrameDispatcher dispatcher) {
     LOG.log(Level.DEBUG, "{0}: older than {1}; shutting down", connection.name(), config.maxConnectionAge());
     connection.shutdownGracefully();
     if (config.maxConnectionAgeGrace() != null) {
-      schedule(connection::close, config.maxConnectionAgeGrace().toNanos());
+      schedule(new Timeout(Timeout.AGE_GRACE, dispatcher), config.maxConnectionAgeGrace().toNanos());
     }
   }
 
@@ -76,7 +107,11 @@ final class ConnectionTimers {
       if (cancelled) {
         return;
       }
-      pending.removeIf(Future::isDone);
+      for (Iterator<Future<?>> timers = pending.iterator(); timers.hasNext(); ) {
+        if (timers.next().isDone()) {
+          timers.remove();
+        }
+      }
       pending.add(Http2Timers.schedule(task, delayNanos));
     } finally {
       lock.unlock();
@@ -93,6 +128,8 @@ final class ConnectionTimers {
     } finally {
       lock.unlock();
     }
-    timers.forEach(Http2Timers::cancel);
+    for (Future<?> timer : timers) {
+      Http2Timers.cancel(timer);
+    }
   }
 }

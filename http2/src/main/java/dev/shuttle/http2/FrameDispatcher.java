@@ -28,8 +28,8 @@ final class FrameDispatcher implements FrameHandler {
     this.streams = connection.streams;
     this.flow = connection.flow;
     this.writer = connection.writer;
-    this.abuse = new AbusePolicy(connection.config, writer::payloadFramesWritten);
-    this.keepAlivePolicy = client ? null : new KeepAlivePolicy(connection.config, writer::payloadFramesWritten);
+    this.abuse = new AbusePolicy(connection.config, writer);
+    this.keepAlivePolicy = client ? null : new KeepAlivePolicy(connection.config, writer);
   }
 
   boolean settingsReceived() {

@@ -49,7 +49,7 @@ public final class Http2Server implements AutoCloseable {
     this.tls = tls;
     this.config = config;
     this.handler = handler;
-    this.acceptor = Thread.ofVirtual().name("h2-acceptor-" + serverSocket.getLocalPort()).unstarted(this::acceptLoop);
+    this.acceptor = Thread.ofVirtual().name("h2-acceptor-" + serverSocket.getLocalPort()).unstarted(new Acceptor());
   }
 
   /** Binds and starts accepting; port 0 picks a free port. */
@@ -86,6 +86,14 @@ public final class Http2Server implements AutoCloseable {
   /** Connections open now. */
   public int connectionCount() {
     return open.get();
+  }
+
+  /** The acceptor thread's body: a class, since a method reference is one spun as a cold server starts. */
+  private final class Acceptor implements Runnable {
+    @Override
+    public void run() {
+      acceptLoop();
+    }
   }
 
   private void acceptLoop() {

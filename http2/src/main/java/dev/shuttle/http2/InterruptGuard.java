@@ -19,7 +19,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * while the thread writes still closes the socket.
  */
 public final class InterruptGuard {
-  private static final ThreadLocal<InterruptGuard> CURRENT = ThreadLocal.withInitial(InterruptGuard::new);
+  // A subclass, not withInitial(InterruptGuard::new): every first write goes through here, and
+  // while the JVM is cold a method reference is a class to spin.
+  private static final ThreadLocal<InterruptGuard> CURRENT =
+      new ThreadLocal<>() {
+        @Override
+        protected InterruptGuard initialValue() {
+          return new InterruptGuard();
+        }
+      };
   private static final int WRITING = 0xffff; // how deep in writes the thread is (low bits)
   private static final int DEFERRED = 1 << 16; // an interrupt waits for the writes to end
   private static final int INTERRUPTING = 1 << 17; // interrupt() is delivering one now

@@ -7,9 +7,11 @@ import java.util.concurrent.Future;
  * Checks that a quiet connection is still there: after {@link Http2Config#keepAliveTime()} with
  * nothing received it sends a PING, and closes the connection when nothing at all arrives within
  * {@link Http2Config#keepAliveTimeout()}. Without streams open it pings only when
- * {@link Http2Config#keepAliveWithoutCalls()} says so. Runs on the timer thread.
+ * {@link Http2Config#keepAliveWithoutCalls()} says so. Runs on the timer thread, as its own timer
+ * task: a method reference would be a class spun at run time while a cold server takes its first
+ * connection.
  */
-final class KeepAlivePinger {
+final class KeepAlivePinger implements Runnable {
   /** "keepaliv": tells our keepalive PING from others in logs and captures. */
   static final long PAYLOAD = 0x6b656570616c6976L;
 
@@ -41,12 +43,13 @@ final class KeepAlivePinger {
 
   private void schedule(long delayNanos) {
     if (!stopped) {
-      timer = Http2Timers.schedule(this::check, delayNanos);
+      timer = Http2Timers.schedule(this, delayNanos);
     }
   }
 
   /** One timer, rescheduled each time: either waiting for a quiet spell, or for a PING's answer. */
-  private void check() {
+  @Override
+  public void run() {
     long now = System.nanoTime();
     long lastRead = connection.lastReadNanos();
     if (pingOutstanding) {

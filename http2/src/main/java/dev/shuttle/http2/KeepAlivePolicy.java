@@ -2,7 +2,6 @@ package dev.shuttle.http2;
 
 import dev.shuttle.http2.config.Http2Config;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 
 /**
  * A server's rule for how often a client may ping (the keepalive enforcement of grpc-java and
@@ -21,21 +20,21 @@ final class KeepAlivePolicy {
 
   private final long permitNanos;
   private final boolean permitWithoutCalls;
-  private final LongSupplier payloadFramesWritten;
+  private final WriteScheduler writer;
   private boolean pinged;
   private long lastPingNanos;
   private long writtenAtLastPing;
   private int strikes;
 
-  KeepAlivePolicy(Http2Config config, LongSupplier payloadFramesWritten) {
+  KeepAlivePolicy(Http2Config config, WriteScheduler writer) {
     this.permitNanos = config.permitKeepAliveTime().toNanos();
     this.permitWithoutCalls = config.permitKeepAliveWithoutCalls();
-    this.payloadFramesWritten = payloadFramesWritten;
+    this.writer = writer;
   }
 
   void onPing(boolean callsOpen) throws Http2Exception {
     long now = System.nanoTime();
-    long written = payloadFramesWritten.getAsLong();
+    long written = writer.payloadFramesWritten();
     boolean tooSoon = false;
     if (pinged && written == writtenAtLastPing) {
       long minimum = callsOpen || permitWithoutCalls ? permitNanos : WITHOUT_CALLS_NANOS;

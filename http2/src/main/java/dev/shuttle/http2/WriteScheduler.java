@@ -107,11 +107,19 @@ final class WriteScheduler {
     this.encoder = new HpackEncoder(headerIndexing);
     this.budget = budget;
     this.events = events;
-    this.helper = Thread.ofVirtual().name(name).unstarted(this::helperLoop);
+    this.helper = Thread.ofVirtual().name(name).unstarted(new Helper());
   }
 
   void start() {
     helper.start();
+  }
+
+  /** The helper thread's body: a class, since a method reference is one spun on a cold server's first connection. */
+  private final class Helper implements Runnable {
+    @Override
+    public void run() {
+      helperLoop();
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -391,38 +399,41 @@ final class WriteScheduler {
   private void absorbInbox() {
     WriteOp op;
     while ((op = inbox.poll()) != null) {
-      switch (op) {
-        case WriteOp.OfStream s -> enqueue(s);
-        case WriteOp.Control c -> control.add(c);
-        case WriteOp.SettingsAck a -> control.add(a);
-        case WriteOp.Reset r -> {
-          dropLane(r.stream());
-          r.stream().resetQueued = true;
-          if (r.peerOpened() || r.stream().written) {
-            control.add(new WriteOp.Control(Frames.rstStream(r.stream().id, r.code()), r.provoked()));
-          } else {
-            done(r); // accounted for a frame that will not go out
-          }
+      // instanceof rather than a pattern switch: each pattern switch bootstraps a class at run
+      // time, milliseconds of a cold server's first call.
+      if (op instanceof WriteOp.OfStream s) {
+        enqueue(s);
+      } else if (op instanceof WriteOp.Control c) {
+        control.add(c);
+      } else if (op instanceof WriteOp.SettingsAck a) {
+        control.add(a);
+      } else if (op instanceof WriteOp.Reset r) {
+        dropLane(r.stream());
+        r.stream().resetQueued = true;
+        if (r.peerOpened() || r.stream().written) {
+          control.add(new WriteOp.Control(Frames.rstStream(r.stream().id, r.code()), r.provoked()));
+        } else {
+          done(r); // accounted for a frame that will not go out
         }
-        case WriteOp.Discard d -> {
-          dropLane(d.stream());
-          d.stream().resetQueued = true;
+      } else if (op instanceof WriteOp.Discard d) {
+        dropLane(d.stream());
+        d.stream().resetQueued = true;
+      } else if (op instanceof WriteOp.ReplyReset r) {
+        replyReset(r);
+      } else if (op instanceof WriteOp.CloseWhenDone c) {
+        closeWhenDone = true;
+        if (lastFrame == null) {
+          lastFrame = c.lastFrame();
         }
-        case WriteOp.ReplyReset r -> replyReset(r);
-        case WriteOp.CloseWhenDone c -> {
-          closeWhenDone = true;
-          if (lastFrame == null) {
-            lastFrame = c.lastFrame();
-          }
-        }
-        case WriteOp.CloseAfterControl c -> {
-          // A connection error: the acks a flooding peer provoked would only delay the GOAWAY
-          // that tells it why. Resets stay: each tells the peer what became of one stream. Our
-          // own frames stay too: the peer must see our SETTINGS before anything else.
-          control.removeIf(this::dropsBeforeGoAway);
-          control.add(new WriteOp.Control(c.goAway(), false));
-          closeAfterControl = true;
-        }
+      } else if (op instanceof WriteOp.CloseAfterControl c) {
+        // A connection error: the acks a flooding peer provoked would only delay the GOAWAY
+        // that tells it why. Resets stay: each tells the peer what became of one stream. Our
+        // own frames stay too: the peer must see our SETTINGS before anything else.
+        control.removeIf(this::dropsBeforeGoAway);
+        control.add(new WriteOp.Control(c.goAway(), false));
+        closeAfterControl = true;
+      } else {
+        throw new AssertionError("unknown write: " + op);
       }
     }
     if (droppedCredit > 0) {
@@ -551,24 +562,25 @@ final class WriteScheduler {
 
   private void write(WriteOp op) throws IOException {
     done(op);
-    switch (op) {
-      case WriteOp.Headers h -> writeHeaders(h);
-      case WriteOp.Data d -> writeData(d);
-      case WriteOp.StreamReset r -> {
-        byte[] frame = Frames.rstStream(r.stream().id, r.code());
-        buf.write(frame, 0, frame.length);
+    if (op instanceof WriteOp.Headers h) { // instanceof chain: see absorbInbox
+      writeHeaders(h);
+    } else if (op instanceof WriteOp.Data d) {
+      writeData(d);
+    } else if (op instanceof WriteOp.StreamReset r) {
+      byte[] frame = Frames.rstStream(r.stream().id, r.code());
+      buf.write(frame, 0, frame.length);
+    } else if (op instanceof WriteOp.Control c) {
+      buf.write(c.frame(), 0, c.frame().length);
+    } else if (op instanceof WriteOp.SettingsAck s) {
+      if (s.headerTableSize() >= 0) {
+        encoder.setMaxTableSize(s.headerTableSize());
       }
-      case WriteOp.Control c -> buf.write(c.frame(), 0, c.frame().length);
-      case WriteOp.SettingsAck s -> {
-        if (s.headerTableSize() >= 0) {
-          encoder.setMaxTableSize(s.headerTableSize());
-        }
-        if (s.maxFrameSize() > 0) {
-          maxFrameSize = s.maxFrameSize();
-        }
-        Frames.writeHeader(buf, 0, FrameType.SETTINGS, FrameType.FLAG_ACK, 0);
+      if (s.maxFrameSize() > 0) {
+        maxFrameSize = s.maxFrameSize();
       }
-      case WriteOp.Command c -> throw new IllegalStateException("not a frame: " + c);
+      Frames.writeHeader(buf, 0, FrameType.SETTINGS, FrameType.FLAG_ACK, 0);
+    } else {
+      throw new IllegalStateException("not a frame: " + op);
     }
   }
 

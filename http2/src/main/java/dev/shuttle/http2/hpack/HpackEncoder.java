@@ -328,19 +328,24 @@ public final class HpackEncoder {
     policies.put("proxy-authorization", NEVER_INDEX);
     policies.put("cookie", NEVER_INDEX_IF_SHORT);
     policies.put("content-length", DONT_INDEX);
+    // Loops, not lambdas: this runs as a server starts, when each lambda is a class to spin.
     Map<String, NameInfo> map = new HashMap<>();
     for (int i = 1; i <= StaticTable.LENGTH; i++) {
       String name = StaticTable.NAMES[i];
-      int index = i;
-      NameInfo info =
-          map.computeIfAbsent(name, n -> new NameInfo(index, policies.getOrDefault(n, INDEX)));
+      NameInfo info = map.get(name);
+      if (info == null) {
+        info = new NameInfo(i, policies.getOrDefault(name, INDEX));
+        map.put(name, info);
+      }
       int k = info.staticValues.length;
       info.staticValues = Arrays.copyOf(info.staticValues, k + 1);
       info.staticIndices = Arrays.copyOf(info.staticIndices, k + 1);
       info.staticValues[k] = StaticTable.VALUES[i];
       info.staticIndices[k] = i;
     }
-    policies.forEach((name, policy) -> map.putIfAbsent(name, new NameInfo(0, policy)));
+    for (Map.Entry<String, Integer> policy : policies.entrySet()) {
+      map.putIfAbsent(policy.getKey(), new NameInfo(0, policy.getValue()));
+    }
     return map;
   }
 

@@ -71,7 +71,15 @@ public final class HealthStatusManager {
    * clients watching. Returns {@code builder}.
    */
   public Server.Builder addTo(Server.Builder builder) {
-    return builder.service(service).onShutdown(this::serverShuttingDown);
+    return builder.service(service).onShutdown(new OnServerShutdown());
+  }
+
+  /** A class, where a method reference would be one spun as the server starts. */
+  private final class OnServerShutdown implements Runnable {
+    @Override
+    public void run() {
+      serverShuttingDown();
+    }
   }
 
   /**

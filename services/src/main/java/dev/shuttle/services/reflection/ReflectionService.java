@@ -1,5 +1,6 @@
 package dev.shuttle.services.reflection;
 
+import dev.shuttle.BidiStreamingHandler;
 import dev.shuttle.MethodDescriptor;
 import dev.shuttle.MethodType;
 import dev.shuttle.Server;
@@ -11,6 +12,7 @@ import dev.shuttle.protobuf.ProtoMarshaller;
 import dev.shuttle.services.reflection.v1.ServerReflectionRequest;
 import dev.shuttle.services.reflection.v1.ServerReflectionResponse;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * gRPC server reflection ({@code grpc.reflection.v1.ServerReflection}, and the older
@@ -56,16 +58,27 @@ public final class ReflectionService {
 
   /** {@code grpc.reflection.v1alpha.ServerReflection}, deprecated but still what some clients ask. */
   public static ServiceDefinition v1alpha() {
-    return ServiceDefinition.builder(V1ALPHA_SERVICE)
-        .bidiStreaming(V1ALPHA_INFO, ReflectionService::serve)
-        .schemaDescriptor(ReflectionService::v1alphaDescriptor)
-        .build();
+    V1alpha v1alpha = new V1alpha();
+    return ServiceDefinition.builder(V1ALPHA_SERVICE).bidiStreaming(V1ALPHA_INFO, v1alpha).schemaDescriptor(v1alpha).build();
   }
 
-  @SuppressWarnings("deprecation") // the whole v1alpha file is, and we serve it all the same
-  private static Object v1alphaDescriptor() {
-    return dev.shuttle.services.reflection.v1alpha.ServerReflectionProto.getDescriptor()
-        .findServiceByName("ServerReflection");
+  /** v1alpha's handler and schema: a class, where method references would be classes spun as a server starts. */
+  private static final class V1alpha
+      implements BidiStreamingHandler<ServerReflectionRequest, ServerReflectionResponse>, Supplier<Object> {
+    @Override
+    public void handle(
+        StreamSource<ServerReflectionRequest> requests,
+        StreamSink<ServerReflectionResponse> responses,
+        ServerContext context) {
+      serve(requests, responses, context);
+    }
+
+    @Override
+    @SuppressWarnings("deprecation") // the whole v1alpha file is, and we serve it all the same
+    public Object get() {
+      return dev.shuttle.services.reflection.v1alpha.ServerReflectionProto.getDescriptor()
+          .findServiceByName("ServerReflection");
+    }
   }
 
   private static void serve(
