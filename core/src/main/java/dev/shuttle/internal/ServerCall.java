@@ -321,7 +321,6 @@ public final class ServerCall<Req, Resp>
     }
   }
 
-  @SuppressWarnings("unchecked")
   /**
    * What runs on another thread: the handler, or the deadline's expiry. A class rather than
    * lambdas, each of which would be a class spun at run time during a cold server's first call.
@@ -346,6 +345,7 @@ public final class ServerCall<Req, Resp>
     }
   }
 
+  @SuppressWarnings("unchecked")
   private void run() {
     if (!enterHandler()) {
       leaveHandler();
