@@ -49,6 +49,18 @@ class MessageDeframerTest {
     return messages;
   }
 
+  @Test
+  void aSixtyFourKibPayloadAsAMessageGetsItsWholeBufferAtOnce() {
+    int length = 64 * 1024 + 4; // a bytes field of 64 KiB: its tag and length are 4 bytes more
+    byte[] stream = framed(length);
+    RecordingBudget budget = new RecordingBudget();
+    List<byte[]> messages = feedInFrames(new MessageDeframer(4 << 20, budget), stream);
+
+    assertEquals(1, messages.size());
+    assertArrayEquals(Arrays.copyOfRange(stream, 5, stream.length), messages.get(0));
+    assertEquals(List.of(length), budget.reserved, "no second buffer for the last 4 bytes");
+  }
+
   /**
    * A 1 MiB protobuf payload is a message a few bytes longer: growing sixteenfold from 64 KiB
    * stops 20 bytes short of it, and growing once more for them copied the whole megabyte again.
