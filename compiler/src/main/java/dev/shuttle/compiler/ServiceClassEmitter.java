@@ -58,19 +58,8 @@ final class ServiceClassEmitter {
   }
 
   private static void handler(SourceWriter out, ServiceModel model, ServiceModel.Rpc rpc) {
-    LocalNames n = model.locals();
-    String request = rpc.requestType() + " " + n.request();
-    String requests = "dev.shuttle.StreamSource<" + rpc.requestType() + "> " + n.requests();
-    String responses = "dev.shuttle.StreamSink<" + rpc.responseType() + "> " + n.responses();
-    String context = "dev.shuttle.ServerContext " + n.context();
     String returns = rpc.kind().serverStreams() ? "void" : rpc.responseType();
-    List<String> parameters =
-        switch (rpc.kind()) {
-          case UNARY -> List.of(request, context);
-          case SERVER_STREAMING -> List.of(request, responses, context);
-          case CLIENT_STREAMING -> List.of(requests, context);
-          case BIDI_STREAMING -> List.of(requests, responses, context);
-        };
+    List<String> parameters = parameters(rpc.kind(), rpc.requestType(), rpc.responseType(), model.locals());
     out.javadoc(
         Javadoc.compose(
             rpc.comment(),
@@ -94,14 +83,7 @@ final class ServiceClassEmitter {
     List<ServiceModel.Rpc> rpcs = model.rpcs();
     for (int i = 0; i < rpcs.size(); i++) {
       ServiceModel.Rpc rpc = rpcs.get(i);
-      String bind =
-          switch (rpc.kind()) {
-            case UNARY -> "unary";
-            case SERVER_STREAMING -> "serverStreaming";
-            case CLIENT_STREAMING -> "clientStreaming";
-            case BIDI_STREAMING -> "bidiStreaming";
-          };
-      out.line("    ." + bind + "(" + rpc.constant() + ", new " + n.handlers() + "<>(this, " + i + "))");
+      out.line("    ." + rpc.kind().bindMethod() + "(" + rpc.constant() + ", new " + n.handlers() + "<>(this, " + i + "))");
     }
     out.line("    .build();");
     out.close("}");
@@ -122,7 +104,7 @@ final class ServiceClassEmitter {
     }
     List<String> interfaces = new ArrayList<>();
     for (RpcKind kind : kinds) {
-      interfaces.add("dev.shuttle." + handlerInterface(kind) + "<" + req + ", " + resp + ">");
+      interfaces.add("dev.shuttle." + kind.handlerInterface() + "<" + req + ", " + resp + ">");
     }
     interfaces.add("java.util.function.Supplier<java.lang.Object>");
     out.javadoc(List.of(
@@ -156,31 +138,25 @@ final class ServiceClassEmitter {
     out.close("}");
   }
 
-  private static String handlerInterface(RpcKind kind) {
+  /** The parameters a server method of {@code kind} takes, for the given request and response types. */
+  private static List<String> parameters(RpcKind kind, String requestType, String responseType, LocalNames n) {
+    String request = requestType + " " + n.request();
+    String requests = "dev.shuttle.StreamSource<" + requestType + "> " + n.requests();
+    String responses = "dev.shuttle.StreamSink<" + responseType + "> " + n.responses();
+    String context = "dev.shuttle.ServerContext " + n.context();
     return switch (kind) {
-      case UNARY -> "UnaryHandler";
-      case SERVER_STREAMING -> "ServerStreamingHandler";
-      case CLIENT_STREAMING -> "ClientStreamingHandler";
-      case BIDI_STREAMING -> "BidiStreamingHandler";
+      case UNARY -> List.of(request, context);
+      case SERVER_STREAMING -> List.of(request, responses, context);
+      case CLIENT_STREAMING -> List.of(requests, context);
+      case BIDI_STREAMING -> List.of(requests, responses, context);
     };
   }
 
   /** The {@code handle} of one handler interface: a switch over the methods of that kind. */
   private static void handle(SourceWriter out, ServiceModel model, RpcKind kind) {
     LocalNames n = model.locals();
-    String req = n.requestVariable();
     String resp = n.responseVariable();
-    String request = req + " " + n.request();
-    String requests = "dev.shuttle.StreamSource<" + req + "> " + n.requests();
-    String responses = "dev.shuttle.StreamSink<" + resp + "> " + n.responses();
-    String context = "dev.shuttle.ServerContext " + n.context();
-    List<String> parameters =
-        switch (kind) {
-          case UNARY -> List.of(request, context);
-          case SERVER_STREAMING -> List.of(request, responses, context);
-          case CLIENT_STREAMING -> List.of(requests, context);
-          case BIDI_STREAMING -> List.of(requests, responses, context);
-        };
+    List<String> parameters = parameters(kind, n.requestVariable(), resp, n);
     boolean returns = !kind.serverStreams();
     out.line("@java.lang.Override");
     out.line("@java.lang.SuppressWarnings(\"unchecked\")");
