@@ -97,4 +97,15 @@ class MessageDeframerTest {
     assertEquals(1, messages.size());
     assertEquals(List.of(40_000), budget.reserved);
   }
+
+  @Test
+  void aPrefixAnnouncingMoreThanTheSlackGetsOnlyTheEagerBufferUntilBytesArrive() {
+    int length = 64 * 1024 + MessageDeframer.EAGER_SLACK + 1;
+    RecordingBudget budget = new RecordingBudget();
+    MessageDeframer deframer = new MessageDeframer(4 << 20, budget);
+    byte[] stream = framed(length);
+    deframer.feed(stream, 0, 6, (message, compressed) -> {}); // the prefix and one byte
+
+    assertEquals(List.of(64 * 1024), budget.reserved, "what a peer that then stops sending makes us hold");
+  }
 }
