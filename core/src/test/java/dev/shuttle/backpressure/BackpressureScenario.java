@@ -14,7 +14,6 @@ import dev.shuttle.Status;
 import dev.shuttle.StatusException;
 import dev.shuttle.StreamSink;
 import dev.shuttle.StreamSource;
-import dev.shuttle.http2.config.Http2Config;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -155,7 +154,7 @@ public final class BackpressureScenario {
       }
       result.put("scenario", scenario);
       result.put("clientWindow", Channel.DEFAULT_INITIAL_STREAM_WINDOW);
-      result.put("serverWindow", Http2Config.DEFAULT_INITIAL_STREAM_WINDOW);
+      result.put("serverWindow", Server.DEFAULT_INITIAL_STREAM_WINDOW);
       result.put("messageSize", messageSize);
       report(result, "down", down);
       report(result, "up", up);

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shuttle.Channel;
-import dev.shuttle.http2.config.Http2Config;
+import dev.shuttle.Server;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -37,7 +37,7 @@ class StreamingBackpressureTest {
    */
   private static final long MAX_LEAD_DOWN = Channel.DEFAULT_INITIAL_STREAM_WINDOW + 2L * MESSAGE_SIZE;
 
-  private static final long MAX_LEAD_UP = Http2Config.DEFAULT_INITIAL_STREAM_WINDOW + 2L * MESSAGE_SIZE;
+  private static final long MAX_LEAD_UP = Server.DEFAULT_INITIAL_STREAM_WINDOW + 2L * MESSAGE_SIZE;
   /**
    * What the streams may add to the live heap, measured with every window full: a few windows,
    * write queues and messages in hand, a small fraction of what is streamed.
