@@ -110,8 +110,10 @@ public final class Server implements AutoCloseable {
    * size. With grpc-java's 1 MiB, a bidi stream of 1 KiB messages between two Shuttle processes
    * spent most of its time waiting for the server's WINDOW_UPDATE, which queues in TCP behind the
    * responses already sent; with 4 MiB it moved 10-60 % more messages per second on loopback.
-   * The window is what a client may send a call ahead of its handler, not memory the server
-   * allocates; what it buffers is bounded by {@link Builder#maxBufferedRequestBytesPerConnection}.
+   * The window bounds the whole messages a call holds that its handler has not taken (a message
+   * still arriving gives its window back as it comes, and is bounded by the message size). It is
+   * not memory the server allocates: what it buffers is bounded by
+   * {@link Builder#maxBufferedRequestBytesPerConnection}.
    */
   public static final int DEFAULT_INITIAL_STREAM_WINDOW = DEFAULT_MAX_INBOUND_MESSAGE_SIZE;
   /**
@@ -417,8 +419,9 @@ public final class Server implements AutoCloseable {
     }
 
     /**
-     * The flow-control window of each call, in bytes: what a client may send a call before its
-     * handler takes it; default {@value #DEFAULT_INITIAL_STREAM_WINDOW}. Keep it well under
+     * The flow-control window of each call, in bytes: how much of whole messages a client may
+     * send a call before its handler takes them; default {@value #DEFAULT_INITIAL_STREAM_WINDOW}.
+     * Past it the call is reset with {@code FLOW_CONTROL_ERROR}. Keep it well under
      * {@link #maxBufferedRequestBytesPerConnection}: calls that each fill their window while
      * their handlers lag, on one connection, are refused once together they pass that budget.
      */

@@ -7,6 +7,7 @@ import static dev.shuttle.RawH2.FRAME_SIZE_ERROR;
 import static dev.shuttle.RawH2.PRIORITY;
 import static dev.shuttle.RawH2.PROTOCOL_ERROR;
 import static dev.shuttle.RawH2.REFUSED_STREAM;
+import static dev.shuttle.RawH2.SETTINGS_INITIAL_WINDOW_SIZE;
 import static dev.shuttle.RawH2.SETTINGS_MAX_CONCURRENT_STREAMS;
 import static dev.shuttle.RawH2.STREAM_CLOSED;
 import static dev.shuttle.RawH2.concat;
@@ -24,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -102,6 +104,46 @@ class StreamErrorIsolationTest {
     try (RawH2 conn = handshake()) {
       conn.send(openRequest(1), windowUpdate(1, Integer.MAX_VALUE));
       assertEquals(FLOW_CONTROL_ERROR, conn.awaitReset(1).errorCode());
+      EchoServer.assertEchoes(conn, 3);
+    }
+  }
+
+  /**
+   * The server advertises its default call window, and DATA past it is reset with
+   * FLOW_CONTROL_ERROR. Whole messages that the handler has not taken hold their window, so a
+   * window's worth of them leaves none for the next byte; what the call held goes back to the
+   * budget, and the connection goes on.
+   */
+  @Test
+  void dataPastTheAdvertisedCallWindowResetsOnlyThatStreamWithFlowControlError() throws Exception {
+    MethodDescriptor<String, String> hold =
+        MethodDescriptor.of(MethodType.CLIENT_STREAMING, "hostile.Hold", "Hold", TestMarshallers.UTF8, TestMarshallers.UTF8);
+    CountDownLatch never = new CountDownLatch(1);
+    ServiceDefinition holding =
+        ServiceDefinition.builder("hostile.Hold")
+            .clientStreaming(hold, (requests, context) -> {
+              try {
+                never.await(); // takes no message: each keeps its window
+              } catch (InterruptedException cancelled) {
+                Thread.currentThread().interrupt();
+              }
+              return "";
+            })
+            .build();
+    try (EchoServer holdingServer = EchoServer.start(builder -> builder.service(holding));
+        RawH2 conn = RawH2.connect(holdingServer.port()).handshake()) {
+      int window = conn.serverSetting(SETTINGS_INITIAL_WINDOW_SIZE);
+      assertEquals(Server.DEFAULT_INITIAL_STREAM_WINDOW, window, "the advertised window");
+      int frameSize = 16_384;
+      byte[] message = grpcMessage(new byte[frameSize - 5]);
+      conn.send(headers(1, FLAG_END_HEADERS, grpcRequest("/hostile.Hold/Hold")));
+      for (int sent = 0; sent < window; sent += frameSize) {
+        conn.send(data(1, false, message));
+      }
+      conn.send(data(1, false, new byte[1]));
+      assertEquals(FLOW_CONTROL_ERROR, conn.awaitReset(1).errorCode());
+      Eventually.until(
+          () -> holdingServer.server().bufferedRequestBytes() == 0, "the reset call's messages are released");
       EchoServer.assertEchoes(conn, 3);
     }
   }
