@@ -52,13 +52,21 @@ final class ConnectionTimers {
     static final int IDLE = 1;
     static final int MAX_AGE = 2;
     static final int AGE_GRACE = 3;
+    static final int FINISH_SHUTDOWN = 4;
+    static final int TERMINATE = 5;
 
     private final int kind;
     private final FrameDispatcher dispatcher;
+    private final StreamFailure failure;
 
     Timeout(int kind, FrameDispatcher dispatcher) {
+      this(kind, dispatcher, null);
+    }
+
+    Timeout(int kind, FrameDispatcher dispatcher, StreamFailure failure) {
       this.kind = kind;
       this.dispatcher = dispatcher;
+      this.failure = failure;
     }
 
     @Override
@@ -68,6 +76,8 @@ final class ConnectionTimers {
         case IDLE -> checkIdle(this);
         case MAX_AGE -> onMaxAge(dispatcher);
         case AGE_GRACE -> connection.close();
+        case FINISH_SHUTDOWN -> connection.finishShutdown();
+        case TERMINATE -> connection.terminate(failure);
         default -> throw new AssertionError(kind);
       }
     }
@@ -100,8 +110,21 @@ final class ConnectionTimers {
     }
   }
 
+  /** Sends the second GOAWAY of a graceful shutdown after {@code delayNanos}, if the peer is slow to answer. */
+  void finishShutdownAfter(long delayNanos) {
+    schedule(new Timeout(Timeout.FINISH_SHUTDOWN, null), delayNanos);
+  }
+
+  /**
+   * Ends the connection with {@code failure} after {@code delayNanos}. Every connection that closes
+   * passes here, often while the JVM is still cold, hence a Timeout and not a lambda.
+   */
+  void terminateAfter(StreamFailure failure, long delayNanos) {
+    schedule(new Timeout(Timeout.TERMINATE, null, failure), delayNanos);
+  }
+
   /** Runs {@code task} on the timer thread after {@code delayNanos}, unless the connection ends first. */
-  void schedule(Runnable task, long delayNanos) {
+  private void schedule(Runnable task, long delayNanos) {
     lock.lock();
     try {
       if (cancelled) {

@@ -447,7 +447,7 @@ public final class Http2Connection implements AutoCloseable {
         shutdownPingSent = true;
         writer.control(Frames.goAway(StreamRegistry.MAX_STREAM_ID, Http2ErrorCode.NO_ERROR, "shutdown"));
         writer.control(Frames.ping(false, SHUTDOWN_PING));
-        timers.schedule(this::finishShutdown, config.shutdownPingTimeout().toNanos());
+        timers.finishShutdownAfter(config.shutdownPingTimeout().toNanos());
       }
       slotFreed.signalAll();
     } finally {
@@ -502,7 +502,7 @@ public final class Http2Connection implements AutoCloseable {
   void abort(Http2Exception e) {
     queueGoAway(e);
     writer.flushAsync();
-    timers.schedule(() -> terminate(failureOf(e)), TimeUnit.MILLISECONDS.toNanos(GOAWAY_WRITE_MILLIS));
+    timers.terminateAfter(failureOf(e), TimeUnit.MILLISECONDS.toNanos(GOAWAY_WRITE_MILLIS));
   }
 
   /** Queues GOAWAY for a connection error and asks the writer to stop after it. */
@@ -535,8 +535,7 @@ public final class Http2Connection implements AutoCloseable {
       LOG.log(Level.DEBUG, "{0}: shutting down output: {1}", name, e.getMessage());
     }
     outputDone.countDown();
-    timers.schedule(
-        () -> terminate(new StreamFailure(StreamFailure.Kind.CONNECTION_LOST, null, "connection closed")), LINGER_NANOS);
+    timers.terminateAfter(new StreamFailure(StreamFailure.Kind.CONNECTION_LOST, null, "connection closed"), LINGER_NANOS);
   }
 
   /** Ends the connection once: closes the socket, fails open streams, tells the listener. */
