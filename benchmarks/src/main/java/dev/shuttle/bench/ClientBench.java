@@ -27,7 +27,9 @@ import java.util.concurrent.TimeUnit;
  * fastest, so that the clients rather than the server set the pace (the table gives the server's
  * CPU use per run to show whether it did). Each client stack runs as a JVM of its own
  * ({@link ClientLoad}) pinned to CPU 1, over one connection, callers calling {@code SayHello}
- * with a 100-byte name in a closed loop, every call timed into an HdrHistogram.
+ * with a 100-byte name in a closed loop, every call timed into an HdrHistogram. Before the first
+ * client, h2load (Debian's {@code nghttp2-client}) warms the server, so that no client stack
+ * meets it cold.
  *
  * <p>Usage: {@code ClientBench [--callers 1,16,64] [--threads virtual,platform]
  * [--clients shuttle,grpc-blocking,grpc-future] [--server grpc-java-direct] [--duration-seconds N] [--warmup-seconds N] [--smoke] [--results FILE]}.
@@ -152,6 +154,16 @@ public final class ClientBench {
         problems.add("the server failed its check: " + serverCheck + " (log " + server.log() + ")");
         return;
       }
+      // The first client measured would otherwise meet a server still compiling its hot path:
+      // h2load, a client of neither stack, warms it for all of them alike.
+      progress.printf("  warming the server with h2load for %d s%n", serverWarmupSeconds());
+      try {
+        H2Load.run(server.port, 4, 16, 0, serverWarmupSeconds(), pin ? "1" : null, elapsed -> {});
+      } catch (IOException e) {
+        problems.add("warming the server with h2load: " + e.getMessage() + " (log " + server.log() + ")");
+        server.keepLog();
+        return;
+      }
       for (Kind kind : options.clients()) {
         measured.put(kind, runClient(kind, server));
       }
@@ -160,6 +172,11 @@ public final class ClientBench {
         server.keepLog();
       }
     }
+  }
+
+  /** Twice a setting's warm-up, at least a second. */
+  private int serverWarmupSeconds() {
+    return (int) Math.max(1, TimeUnit.MILLISECONDS.toSeconds(2 * options.warmupMillis()));
   }
 
   /** Runs one client stack's JVM over every setting, sampling the server's CPU around each. */
@@ -236,9 +253,9 @@ public final class ClientBench {
     out.printf("server: %s in a JVM of its own%s; each client stack in a JVM of its own%s; both %s%n",
         GrpcBench.label(options.server()), pin ? " pinned to CPU 0" : "", pin ? " pinned to CPU 1 (taskset)" : "",
         String.join(" ", GrpcBench.SERVER_HEAP));
-    out.printf("each client JVM warms up with 16 virtual, then 16 platform callers; then %d ms warm-up and %d ms"
-        + " measured per setting; gRPC check of the server: %s%n", options.warmupMillis(), options.durationMillis(),
-        serverCheck);
+    out.printf("the server warms up under h2load (4x16) for %d s; each client JVM warms up with 16 virtual, then 16"
+        + " platform callers; then %d ms warm-up and %d ms measured per setting; gRPC check of the server: %s%n",
+        serverWarmupSeconds(), options.warmupMillis(), options.durationMillis(), serverCheck);
     if (!pin) {
       out.println("ONE CPU ONLY (or no taskset): server and clients share the CPUs");
     }
