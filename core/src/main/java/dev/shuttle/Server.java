@@ -2,14 +2,12 @@ package dev.shuttle;
 
 import dev.shuttle.http2.LazyLogger;
 import dev.shuttle.http2.config.Http2Config;
-import dev.shuttle.http2.Http2Server;
 import dev.shuttle.http2.config.TlsServerConfig;
-import dev.shuttle.internal.CallDispatcher;
 import dev.shuttle.internal.GrpcHeaders;
-import dev.shuttle.internal.InProcessServer;
 import dev.shuttle.internal.InterceptedMethod;
 import dev.shuttle.internal.RequestBufferBudget;
 import dev.shuttle.internal.ServerCallSettings;
+import dev.shuttle.internal.ServerTransports;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -20,7 +18,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -126,23 +123,18 @@ public final class Server implements AutoCloseable {
 
   private static final System.Logger LOG = LazyLogger.of(Server.class);
 
-  /** Null when the server serves in-process only. */
-  private final Http2Server transport;
-  /** Null when the server serves no in-process name. */
-  private final InProcessServer inProcess;
+  private final ServerTransports transports;
   private final RequestBufferBudget budget;
   private final List<Runnable> shutdownActions;
   private final AtomicBoolean shutdownBegun = new AtomicBoolean();
   private final List<ServiceDefinition> services;
 
   private Server(
-      Http2Server transport,
-      InProcessServer inProcess,
+      ServerTransports transports,
       RequestBufferBudget budget,
       List<Runnable> shutdownActions,
       List<ServiceDefinition> services) {
-    this.transport = transport;
-    this.inProcess = inProcess;
+    this.transports = transports;
     this.budget = budget;
     this.shutdownActions = shutdownActions;
     this.services = services;
@@ -163,10 +155,7 @@ public final class Server implements AutoCloseable {
 
   /** @throws IllegalStateException when the server listens on no socket (in-process only) */
   public InetSocketAddress address() {
-    if (transport == null) {
-      throw new IllegalStateException("the server listens on no socket, only in-process as \"" + inProcess.name() + "\"");
-    }
-    return transport.localAddress();
+    return transports.address();
   }
 
   /**
@@ -185,12 +174,12 @@ public final class Server implements AutoCloseable {
 
   /** The name in-process channels reach this server by; null when it has none. */
   public String inProcessName() {
-    return inProcess == null ? null : inProcess.name();
+    return transports.inProcessName();
   }
 
   /** Socket connections open now. */
   public int connectionCount() {
-    return transport == null ? 0 : transport.connectionCount();
+    return transports.connectionCount();
   }
 
   /** Bytes of request messages buffered now that handlers have not taken yet. */
@@ -209,23 +198,13 @@ public final class Server implements AutoCloseable {
    */
   public void shutdown() {
     runShutdownActions();
-    if (inProcess != null) {
-      inProcess.shutdown();
-    }
-    if (transport != null) {
-      transport.shutdown();
-    }
+    transports.shutdown();
   }
 
   /** Stops accepting and ends every connection and call now (after the actions of {@link Builder#onShutdown}, if not run yet). */
   public void shutdownNow() {
     runShutdownActions();
-    if (inProcess != null) {
-      inProcess.shutdownNow();
-    }
-    if (transport != null) {
-      transport.shutdownNow();
-    }
+    transports.shutdownNow();
   }
 
   private void runShutdownActions() {
@@ -243,7 +222,7 @@ public final class Server implements AutoCloseable {
   }
 
   public boolean isShutdown() {
-    return transport != null ? transport.isShutdown() : inProcess.isShutdown();
+    return transports.isShutdown();
   }
 
   /**
@@ -251,23 +230,12 @@ public final class Server implements AutoCloseable {
    * in-process call has ended.
    */
   public void awaitTermination() throws InterruptedException {
-    if (transport != null) {
-      transport.awaitTermination();
-    }
-    if (inProcess != null) {
-      while (!inProcess.awaitTermination(1, TimeUnit.DAYS)) {
-        // waits on
-      }
-    }
+    transports.awaitTermination();
   }
 
   /** Waits at most {@code timeout}; returns whether the server has terminated. */
   public boolean awaitTermination(Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    if (transport != null && !transport.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
-      return false;
-    }
-    return inProcess == null || inProcess.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+    return transports.awaitTermination(timeout);
   }
 
   /** Shuts down gracefully, waits up to 5 seconds for calls to finish, then ends the rest. */
@@ -576,29 +544,14 @@ public final class Server implements AutoCloseable {
       CompletableFuture<Server> self = new CompletableFuture<>();
       ServerCallSettings settings =
           new ServerCallSettings(executor, maxInboundMessageSize, interruptHandlersOnCancel, compression, self);
-      Http2Config transportConfig = http2.build();
       Map<String, ServerMethod<?, ?>> served = new LinkedHashMap<>();
       List<ServerInterceptor> chain = List.copyOf(interceptors);
       for (Map.Entry<String, ServerMethod<?, ?>> method : methods.entrySet()) {
         served.put(method.getKey(), InterceptedMethod.of(method.getValue(), chain));
       }
-      InProcessServer inProcess =
-          inProcessName == null
-              ? null
-              : InProcessServer.start(inProcessName, served, settings, budget, transportConfig.maxConcurrentStreams());
-      Http2Server transport = null;
-      if (listenGiven || inProcess == null) {
-        CallDispatcher dispatcher = new CallDispatcher(served, settings, budget, transportConfig.maxConcurrentStreams());
-        try {
-          transport = Http2Server.start(address, transportConfig, dispatcher, tls);
-        } catch (IOException | RuntimeException e) {
-          if (inProcess != null) {
-            inProcess.shutdownNow(); // frees the name
-          }
-          throw e;
-        }
-      }
-      Server server = new Server(transport, inProcess, budget, List.copyOf(shutdownActions), List.copyOf(services));
+      ServerTransports transports =
+          ServerTransports.start(address, listenGiven, inProcessName, served, settings, budget, http2.build(), tls);
+      Server server = new Server(transports, budget, List.copyOf(shutdownActions), List.copyOf(services));
       self.complete(server);
       return server;
     }

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,6 +99,16 @@ class InProcessTransportTest {
     later(service("taken").start());
     Channel channel = later(Channel.inProcess("taken"));
     assertArrayEquals(new byte[] {3}, channel.unaryCall(ECHO, new byte[] {3}, CallOptions.DEFAULT));
+  }
+
+  @Test
+  void aServerThatCannotBindItsSocketGivesUpItsNameAgain() throws Exception {
+    try (ServerSocket occupied = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      assertThrows(IOException.class, () -> service("unbound").listen("127.0.0.1", occupied.getLocalPort()).start());
+    }
+    later(service("unbound").start());
+    Channel channel = later(Channel.inProcess("unbound"));
+    assertArrayEquals(new byte[] {4}, channel.unaryCall(ECHO, new byte[] {4}, CallOptions.DEFAULT));
   }
 
   @Test
